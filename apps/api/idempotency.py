@@ -1,0 +1,130 @@
+"""``Idempotency-Key`` on every API write (SPEC §5.3).
+
+The first response to a key is stored for ``API_IDEMPOTENCY_TTL`` and replayed unchanged
+(with ``Idempotent-Replayed: true``) to a retry with the same key and the same request. The
+same key with a different request is refused (422); a retry while the first is still being
+processed is refused (409). Keys belong to the caller (API key or user), never shared.
+Answers that did not do anything (401, 403, 429, 5xx) are not kept, so the retry runs.
+"""
+
+import hashlib
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+
+from apps.api.errors import API_PREFIX, error_body
+from apps.api.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+KEPT_HEADERS = ("ETag", "Location")
+NOT_KEPT = {401, 403, 429}
+ABANDONED_AFTER = timedelta(minutes=5)
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+BAD_KEY = "Idempotency-Key must be 1 to 255 visible ASCII characters."
+KEY_REUSED = "This Idempotency-Key was used for a different request; use a new key."
+IN_FLIGHT = "A request with this Idempotency-Key is still being processed; retry later."
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.headers.get(HEADER)
+        if (
+            key is None
+            or request.method not in WRITE_METHODS
+            or not request.path.startswith(API_PREFIX)
+        ):
+            return self.get_response(request)
+        if not _KEY.match(key):
+            return JsonResponse(
+                error_body("invalid_idempotency_key", BAD_KEY, {HEADER: key}), status=400
+            )
+        caller, fingerprint = _caller(request), request_fingerprint(request)
+        record, answer = _claim(caller, key, fingerprint)
+        if answer is not None:
+            return answer
+        response = self.get_response(request)
+        if response.status_code >= 500 or response.status_code in NOT_KEPT:
+            record.delete()
+        else:
+            record.finish(response, KEPT_HEADERS)
+        return response
+
+
+def _claim(caller: str, key: str, fingerprint: str):
+    """Record the key as in flight, or say how to answer a repeat of it."""
+    now = timezone.now()
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    caller=caller,
+                    key=key,
+                    fingerprint=fingerprint,
+                    expires_at=now + settings.API_IDEMPOTENCY_TTL,
+                )
+            return record, None
+        except IntegrityError:
+            record = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
+            if record is None:
+                continue  # it was just removed; claim it again
+            if record.expires_at <= now or (
+                record.status_code is None and record.created_at <= now - ABANDONED_AFTER
+            ):
+                record.delete()  # expired, or its request died without an answer
+                continue
+            if record.fingerprint != fingerprint:
+                return None, JsonResponse(
+                    error_body("idempotency_key_reused", KEY_REUSED), status=422
+                )
+            if record.status_code is None:
+                return None, JsonResponse(
+                    error_body("idempotency_in_flight", IN_FLIGHT), status=409
+                )
+            return None, _replay(record)
+    return None, JsonResponse(error_body("idempotency_in_flight", IN_FLIGHT), status=409)
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(
+        bytes(record.body), status=record.status_code, content_type=record.content_type
+    )
+    for name, value in record.headers.items():
+        response[name] = value
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def _caller(request) -> str:
+    """Who owns the key: the API key's id, a hash of a bearer token, or the session user."""
+    app_key = request.headers.get("X-VTEX-API-AppKey")
+    if app_key:
+        return f"key:{app_key}"[:200]
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()
+    user = getattr(request, "user", None)
+    return f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
+
+
+def request_fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.get_full_path()):
+        digest.update(part.encode() + b"\0")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def idempotency_records_prune() -> int:
+    """Forget answers past their time to live (run periodically); return how many."""
+    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

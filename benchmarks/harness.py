@@ -1,0 +1,54 @@
+"""Shared set-up for benchmark scripts: a throwaway PostgreSQL database and Django.
+
+``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) names the server; each run
+creates its own database, migrates it, and drops it at exit.
+"""
+
+import atexit
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def setup_django(name: str) -> str:
+    """Create database ``bench_<name>_<pid>``, point Django at it, migrate; return its URL."""
+    database = f"bench_{name}_{os.getpid()}"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    url = f"{SERVER}/{database}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inventory_site.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    atexit.register(_drop, database)
+    return url
+
+
+def _drop(database: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@contextmanager
+def timed(label: str, rows: int | None = None):
+    """Print how long the block took (and rows per second when ``rows`` is given)."""
+    start = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - start
+    rate = f"  ({rows / elapsed:,.0f} rows/s)" if rows else ""
+    print(f"{label:<58} {elapsed * 1000:>9,.0f} ms{rate}")
