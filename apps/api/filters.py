@@ -101,9 +101,7 @@ class ReservationFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=ReservationStatus.choices)
     reference = TextFilter()
     sku_id = TextFilter(field_name="items__inventory__sku__sku_id", distinct=True)
-    warehouse_id = TextFilter(
-        field_name="items__inventory__warehouse__warehouse_id", distinct=True
-    )
+    warehouse_id = TextFilter(field_name="items__inventory__warehouse__warehouse_id", distinct=True)
 
     class Meta:
         model = Reservation

@@ -121,13 +121,25 @@ def job_checkpoint(*, job: Job, done_before: int, done: int, results: Results) -
 
     Refuses (and so rolls the batch back) if another run already recorded this batch.
     """
-    locked = Job.objects.select_for_update().get(pk=job.pk)
+    locked = Job.objects.select_for_update().only("processed", "results", "status").get(pk=job.pk)
     if locked.processed != done_before or locked.is_finished:
         raise CheckpointConflict(f"Job {job.pk} moved on to item {locked.processed}.")
     locked.results = locked.results + results
     locked.processed = done_before + done
     locked.save(update_fields=["results", "processed"])
     job.results, job.processed = locked.results, locked.processed
+
+
+_FINISH_FIELDS = (
+    "results",
+    "processed",
+    "failed_count",
+    "succeeded_count",
+    "status",
+    "error",
+    "finished_at",
+)
+"""What finishing writes: never the payload, which can be a whole spreadsheet."""
 
 
 def job_finish(
@@ -151,7 +163,7 @@ def job_finish(
         job.status = JobStatus.PARTIALLY_FAILED
     job.error = error
     job.finished_at = timezone.now()
-    job.save()
+    job.save(update_fields=_FINISH_FIELDS)
 
 
 def jobs_requeue_stalled(*, older_than: timedelta = timedelta(minutes=5)) -> int:

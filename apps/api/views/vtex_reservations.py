@@ -8,7 +8,6 @@ refusals come back as the error shape (404 ``reservation_not_found`` / ``unknown
 ``serializers.vtex_reservations``); VTEX documents 200 for all of them.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -21,18 +20,14 @@ from apps.api.serializers.vtex_reservations import (
     vtex_reservation,
 )
 from apps.api.views.base import SKU_ID, WAREHOUSE_ID, errors
-from apps.catalog.models import SKU
-from apps.inventory import errors as stock_errors
 from apps.inventory.models import Source
-from apps.reservations.models import Reservation, ReservationStatus
-from apps.reservations.selectors import reservation_by_id
+from apps.reservations.selectors import reservation_by_id, reservations_holding
 from apps.reservations.services import (
     reservation_acknowledge,
     reservation_cancel,
     reservation_confirm,
     reservation_create,
 )
-from apps.warehouses.models import Warehouse
 
 TAGS = ["Reservations"]
 WRITE_PERMISSIONS = ("reservations.change_reservation",)
@@ -166,29 +161,5 @@ class ReservationsByWarehouseAndSku(APIView):
     )
     def get(self, request, warehouseId: str, skuId: str) -> Response:
         now = timezone.now()
-        reservations = list(
-            Reservation.objects.active()
-            .filter(
-                items__inventory__sku__sku_id=skuId,
-                items__inventory__warehouse__warehouse_id=warehouseId,
-                items__released_at__isnull=True,
-            )
-            .exclude(Q(status=ReservationStatus.AUTHORIZED) & Q(expires_at__lte=now))
-            .prefetch_related("items__inventory__sku", "items__inventory__warehouse")
-            .order_by("created_at", "id")
-        )
-        if not reservations:
-            _check_exists(sku_id=skuId, warehouse_id=warehouseId)
+        reservations = reservations_holding(sku_id=skuId, warehouse_id=warehouseId, now=now)
         return Response([vtex_reservation(reservation, now=now) for reservation in reservations])
-
-
-def _check_exists(*, sku_id: str, warehouse_id: str) -> None:
-    if not SKU.objects.filter(sku_id=sku_id).exists():
-        raise stock_errors.UnknownSku(
-            stock_errors.UNKNOWN_SKU.format(sku_id=sku_id), extra={"sku_id": sku_id}
-        )
-    if not Warehouse.objects.filter(warehouse_id=warehouse_id).exists():
-        raise stock_errors.UnknownWarehouse(
-            stock_errors.UNKNOWN_WAREHOUSE.format(warehouse_id=warehouse_id),
-            extra={"warehouse_id": warehouse_id},
-        )
