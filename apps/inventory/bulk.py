@@ -4,8 +4,9 @@ Django's ``bulk_update`` builds one ``CASE WHEN id = … THEN …`` per field, w
 evaluates branch by branch: quadratic in the batch size. On PostgreSQL the rows go in as
 arrays instead (``UPDATE … FROM unnest(…)``): one statement, linear, whatever the count.
 Movements go in with ``COPY``, several times faster than a multi-row ``INSERT`` for big
-batches (a plain ``INSERT`` for a few rows: one round trip instead of three). Other
-databases (SQLite) use Django's bulk methods.
+batches. A small write (an API call) sends the row update and the movements' ``INSERT`` as
+one statement: one round trip instead of four. Other databases (SQLite) use Django's bulk
+methods.
 """
 
 import json
@@ -52,25 +53,47 @@ _POSTGRES_UPDATE = (
 )
 
 
-def update_inventory_rows(rows: Mapping[int, tuple[Snapshot, datetime | None]]) -> None:
-    """Save new figures: inventory id → (snapshot, ``updated_at`` or None to keep it).
+RowUpdates = Mapping[int, tuple[Snapshot, datetime | None]]
+"""Inventory id → (new figures, ``updated_at`` or None to keep it)."""
+
+
+def write_stock(rows: RowUpdates, movements: Collection[dict[str, Any]]) -> None:
+    """Save the rows' new figures and append the movements (given as field values: a
+    100,000-row import would spend seconds building model instances) to the ledger.
 
     The caller holds the rows' locks.
     """
-    if not rows:
-        return
     if connection.vendor != "postgresql":
-        objects = [
-            _as_model(pk, snapshot, updated_at) for pk, (snapshot, updated_at) in rows.items()
-        ]
-        for fields, group in (
-            (STOCK_FIELDS, [o for o in objects if o.updated_at is not None]),
-            (STOCK_FIELDS[:-1], [o for o in objects if o.updated_at is None]),
-        ):
-            Inventory.objects.bulk_update(group, fields, batch_size=500)
+        _update_with_django(rows)
+        Movement.objects.bulk_create([Movement(**values) for values in movements], batch_size=1000)
         return
+    statements = []
+    if rows:
+        statements.append((_POSTGRES_UPDATE, _update_arrays(rows)))
+    if movements and len(movements) <= SMALL_INSERT:
+        statements.append(_insert_statement(movements))
+    elif movements:
+        _copy_movements(movements)
+    if len(statements) == 2:  # a data-modifying CTE runs whether or not it is read
+        (update, update_params), (insert, insert_params) = statements
+        statements = [(f"WITH updated AS ({update}) {insert}", update_params + insert_params)]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _update_with_django(rows: RowUpdates) -> None:
+    objects = [_as_model(pk, snapshot, updated_at) for pk, (snapshot, updated_at) in rows.items()]
+    for fields, group in (
+        (STOCK_FIELDS, [o for o in objects if o.updated_at is not None]),
+        (STOCK_FIELDS[:-1], [o for o in objects if o.updated_at is None]),
+    ):
+        Inventory.objects.bulk_update(group, fields, batch_size=500)
+
+
+def _update_arrays(rows: RowUpdates) -> list[list]:
     snapshots = [snapshot for snapshot, _ in rows.values()]
-    columns = [
+    return [
         list(rows),
         [s.total for s in snapshots],
         [s.reserved for s in snapshots],
@@ -81,8 +104,6 @@ def update_inventory_rows(rows: Mapping[int, tuple[Snapshot, datetime | None]]) 
         [s.version for s in snapshots],
         [updated_at for _, updated_at in rows.values()],
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_POSTGRES_UPDATE, columns)
 
 
 def _as_model(pk: int, snapshot: Snapshot, updated_at: datetime | None) -> Inventory:
@@ -103,31 +124,25 @@ MOVEMENT_COLUMNS = tuple(
     field.column for field in Movement._meta.concrete_fields if not field.primary_key
 )
 SMALL_INSERT = 20
+"""Up to this many movements go in with the row update as one statement; more by COPY."""
 _COPY_MOVEMENTS = f"COPY {Movement._meta.db_table} ({', '.join(MOVEMENT_COLUMNS)}) FROM STDIN"
 
 
-def insert_movements(movements: Collection[dict[str, Any]]) -> None:
-    """Append movements, given as field values, to the ledger (no model instances: a
-    100,000-row import would spend seconds building them)."""
-    if connection.vendor != "postgresql":
-        Movement.objects.bulk_create([Movement(**values) for values in movements], batch_size=1000)
-        return
-    rows = [[_copy_value(values, column) for column in MOVEMENT_COLUMNS] for values in movements]
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if len(rows) <= SMALL_INSERT:  # one round trip; COPY costs three
-            cursor.execute(_insert_sql(len(rows)), [value for row in rows for value in row])
-            return
-        with cursor.cursor.copy(_COPY_MOVEMENTS) as copy:
-            for row in rows:
-                copy.write_row(row)
+def _copy_movements(movements: Collection[dict[str, Any]]) -> None:
+    with connection.cursor() as cursor, cursor.cursor.copy(_COPY_MOVEMENTS) as copy:
+        for values in movements:
+            copy.write_row(_movement_row(values))
 
 
-def _insert_sql(count: int) -> str:
+def _insert_statement(movements: Collection[dict[str, Any]]) -> tuple[str, list]:
     placeholders = ", ".join("%s::jsonb" if c == "details" else "%s" for c in MOVEMENT_COLUMNS)
-    values = ", ".join([f"({placeholders})"] * count)
-    return f"INSERT INTO {Movement._meta.db_table} ({', '.join(MOVEMENT_COLUMNS)}) VALUES {values}"
+    values = ", ".join([f"({placeholders})"] * len(movements))
+    sql = f"INSERT INTO {Movement._meta.db_table} ({', '.join(MOVEMENT_COLUMNS)}) VALUES {values}"
+    return sql, [value for values in movements for value in _movement_row(values)]
+
+
+def _movement_row(values: dict[str, Any]) -> list:
+    return [_copy_value(values, column) for column in MOVEMENT_COLUMNS]
 
 
 def _copy_value(values: dict[str, Any], column: str):

@@ -144,6 +144,17 @@ def stock_rows(inventory_ids: Iterable[int], *, lock: bool = False) -> dict[int,
     return rows
 
 
+def stock_row_by_key(sku_id: str, warehouse_id: str, *, lock: bool = False) -> StockRow | None:
+    """The row of a SKU in a warehouse, by their ids, or None if it (or either) does not
+    exist: one query; with ``lock``, ``FOR UPDATE`` of the row."""
+    queryset = Inventory.objects.filter(sku__sku_id=sku_id, warehouse__warehouse_id=warehouse_id)
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    for pk, sku, wh, *figures in queryset.values_list(*_STOCK_COLUMNS):
+        return StockRow(pk, sku, wh, Snapshot(*figures))
+    return None
+
+
 def row_states(
     rows: Iterable[StockRow], pair_keys: dict[tuple[int, int], Key]
 ) -> dict[Key, RowState]:

@@ -1,9 +1,10 @@
 """Every write to stock goes through here (SPEC §3, §6).
 
 ``inventory_changes_apply`` is set-based: however many changes it is given, it resolves
-keys in two queries, creates missing rows in one, locks all rows in one
+keys in a few queries, creates missing rows in one, locks all rows in one
 ``SELECT … FOR UPDATE ORDER BY id``, plans them (``planning.plan_changes``), then writes
-rows and ledger movements in bulk. A single API PUT is the same call with one change.
+rows and ledger movements in bulk. A single API PUT is the same call with one change: it
+resolves and locks its row in one query and writes it and its movement in another.
 """
 
 from collections.abc import Sequence
@@ -14,12 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.inventory import clearing
-from apps.inventory.bulk import insert_movements, update_inventory_rows
-from apps.inventory.locks import lock_inventories
+from apps.inventory.bulk import write_stock
+from apps.inventory.locks import lock_inventories, lock_inventory_by_key
 from apps.inventory.models import Inventory, MovementKind, Source
 from apps.inventory.planning import ChangeStatus, Plan, PlannedChange, StockChange, plan_changes
 from apps.inventory.selectors import (
     Discrepancy,
+    ResolvedKeys,
+    StockRow,
     inventory_discrepancies,
     inventory_ids_by_pair,
     release_items_of,
@@ -47,9 +50,8 @@ def inventory_changes_apply(
     queue behind each other are never refused as stale.
     """
     with transaction.atomic():
-        keys, existing = resolve(changes)
+        keys, locked = _lock_rows(changes)
         pair_keys = keys.pair_pks(change.key for change in changes)
-        locked = lock_inventories(_ensure_inventories(pair_keys, existing))
         now = timezone.now()
         holds = clearing.registered()
         # Only rows with units reserved can have reservation items holding stock (reserved
@@ -87,6 +89,23 @@ def inventory_change_apply(*, change: StockChange, source: Source, **context) ->
     return outcome
 
 
+def _lock_rows(changes: Sequence[StockChange]) -> tuple[ResolvedKeys, dict[int, StockRow]]:
+    """Resolve the changes' keys and lock their rows, creating the missing ones.
+
+    Changes to one existing row (an API call) take one query; others a few, whatever
+    their number.
+    """
+    pairs = {change.key for change in changes}
+    if len(pairs) == 1:
+        ((sku_id, warehouse_id),) = pairs
+        row = lock_inventory_by_key(sku_id, warehouse_id)
+        if row is not None:
+            keys = ResolvedKeys({sku_id: row.sku_pk}, {warehouse_id: row.warehouse_pk})
+            return keys, {row.pk: row}
+    keys, existing = resolve(changes)
+    return keys, lock_inventories(_ensure_inventories(keys.pair_pks(pairs), existing))
+
+
 def _ensure_inventories(
     pair_keys: dict[tuple[int, int], tuple[str, str]], existing: dict[tuple[int, int], int]
 ) -> list[int]:
@@ -113,16 +132,14 @@ def _write(
     now: datetime,
 ) -> None:
     """Write the final state of each altered row once, and one movement per change."""
-    update_inventory_rows(
+    write_stock(
         {
             outcome.inventory_id: (
                 outcome.after,
                 now if outcome.status is ChangeStatus.CHANGED else None,
             )
             for outcome in plan.rows_to_write
-        }
-    )
-    insert_movements(
+        },
         [
             dict(
                 inventory_id=outcome.inventory_id,
@@ -143,7 +160,7 @@ def _write(
                 created_at=now,
             )
             for outcome in plan.changed
-        ]
+        ],
     )
 
 
@@ -199,6 +216,5 @@ def inventory_reconcile(*, actor: str = "system:check_inventory") -> list[Discre
                 replace(snapshot, reserved=d.expected_reserved, version=snapshot.version + 1),
                 now,
             )
-        update_inventory_rows(rows)
-        insert_movements(movements)
+        write_stock(rows, movements)
     return found

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.utils import IntegrityError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.inventory import errors
@@ -226,6 +227,23 @@ def test_apply_query_count_does_not_grow_with_rows_on_postgres(django_assert_max
 
     assert len(plan.changed) == 2000
     assert Movement.objects.filter(total_after=7).count() == 2000
+
+
+@pytest.mark.postgres
+def test_a_count_on_an_existing_row_locks_it_and_writes_in_two_queries():
+    inventory = stocked(4)
+    change = StockChange(inventory.sku.sku_id, inventory.warehouse.warehouse_id, quantity=9)
+
+    with CaptureQueriesContext(connection) as captured:
+        inventory_change_apply(change=change, source=Source.API)
+
+    statements = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]  # the test's
+    assert len(statements) == 2, statements  # lock, keys resolved with it; row and movement
+    assert "FOR UPDATE" in statements[0]
+
+    inventory.refresh_from_db()
+    assert inventory.total_quantity == 9
+    assert list(inventory.movements.values_list("delta", flat=True).order_by("id")) == [4, 5]
 
 
 def test_preview_plan_writes_nothing():
