@@ -3,11 +3,13 @@
 The first response to a key is stored for ``API_IDEMPOTENCY_TTL`` and replayed unchanged
 (with ``Idempotent-Replayed: true``) to a retry with the same key and the same request. The
 same key with a different request is refused (422); a retry while the first is still being
-processed is refused (409). Keys belong to the caller (API key or user), never shared.
+processed is refused (409). Keys belong to the caller (API key or user), never shared; the
+app key is public, so its token is checked before anything is claimed or replayed.
 Answers that did not do anything (401, 403, 429, 5xx) are not kept, so the retry runs.
 """
 
 import hashlib
+import hmac
 import re
 from datetime import timedelta
 
@@ -17,7 +19,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 from apps.api.errors import API_PREFIX, error_body
-from apps.api.models import IdempotencyRecord
+from apps.api.models import ApiKey, IdempotencyRecord
+from apps.api.services import hash_token
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -48,7 +51,10 @@ class IdempotencyMiddleware:
             return JsonResponse(
                 error_body("invalid_idempotency_key", BAD_KEY, {HEADER: key}), status=400
             )
-        caller, fingerprint = _caller(request), request_fingerprint(request)
+        caller = _caller(request)
+        if caller is None:  # credentials that do not check out: the view answers 401
+            return self.get_response(request)
+        fingerprint = request_fingerprint(request)
         record, answer = _claim(caller, key, fingerprint)
         if answer is not None:
             return answer
@@ -104,10 +110,19 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-def _caller(request) -> str:
-    """Who owns the key: the API key's id, a hash of a bearer token, or the session user."""
+def _caller(request) -> str | None:
+    """Who owns the key: the API key (once its token checks out), a hash of a bearer token,
+    or the session user; ``None`` for an app key sent without its valid token."""
     app_key = request.headers.get("X-VTEX-API-AppKey")
     if app_key:
+        token = request.headers.get("X-VTEX-API-AppToken", "")
+        stored = (
+            ApiKey.objects.filter(app_key=app_key, is_active=True)
+            .values_list("token_hash", flat=True)
+            .first()
+        )
+        if stored is None or not hmac.compare_digest(stored, hash_token(token)):
+            return None
         return f"key:{app_key}"[:200]
     authorization = request.headers.get("Authorization", "")
     if authorization:

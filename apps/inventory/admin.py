@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apps.catalog.models import SKU
+from apps.core.admin import ReadOnlyAdminMixin
 from apps.inventory.admin_counts import UpdateCountViews
 from apps.inventory.admin_templates import TemplateViews
 from apps.inventory.charts import stock_chart
@@ -56,7 +57,7 @@ def lead_time_text(lead_time: timedelta) -> str:
 
 
 @admin.register(Inventory)
-class InventoryAdmin(UpdateCountViews, TemplateViews, admin.ModelAdmin):
+class InventoryAdmin(ReadOnlyAdminMixin, UpdateCountViews, TemplateViews, admin.ModelAdmin):
     """The *Inventory management* changelist: fast at a million rows, no full count."""
 
     list_display = (
@@ -222,18 +223,9 @@ class InventoryAdmin(UpdateCountViews, TemplateViews, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Movement)
-class MovementAdmin(admin.ModelAdmin):
+class MovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger, read-only for everyone (movements are append-only, SPEC §6)."""
 
     list_display = (
@@ -255,12 +247,3 @@ class MovementAdmin(admin.ModelAdmin):
     paginator = LargeTablePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from apps.inventory.imports import KIND, inventory_import_confirm, inventory_import_preview
-from apps.inventory.spreadsheets import export_template
+from apps.inventory.spreadsheets import check_upload_size, export_template
 from apps.jobs.models import Job, JobStatus
 
 IMPORT_PERMISSION = "inventory.import_inventory"
@@ -76,6 +76,7 @@ class TemplateViews:
         if upload is None:
             return self._page(request, "import_template.html", "Import the inventory template")
         try:
+            check_upload_size(upload.size)  # before the file is read into memory
             preview = inventory_import_preview(
                 content=upload.read(),
                 file_name=upload.name,

@@ -18,17 +18,9 @@ from django.db import connection
 
 from apps.inventory.models import Inventory, Movement
 from apps.inventory.planning import Snapshot
+from apps.inventory.selectors import SNAPSHOT_FIELDS
 
-STOCK_FIELDS = (
-    "total_quantity",
-    "reserved_quantity",
-    "allocated_quantity",
-    "unlimited",
-    "lead_time",
-    "balance_as_of",
-    "version",
-    "updated_at",
-)
+STOCK_FIELDS = (*SNAPSHOT_FIELDS, "updated_at")
 _POSTGRES_TYPES = {
     "total_quantity": "bigint",
     "reserved_quantity": "bigint",

@@ -117,10 +117,7 @@ class StockRow(NamedTuple):
     snapshot: Snapshot
 
 
-_STOCK_COLUMNS = (
-    "pk",
-    "sku_id",
-    "warehouse_id",
+SNAPSHOT_FIELDS = (
     "total_quantity",
     "reserved_quantity",
     "allocated_quantity",
@@ -129,6 +126,8 @@ _STOCK_COLUMNS = (
     "balance_as_of",
     "version",
 )
+"""The inventory fields a ``Snapshot`` holds, in its order."""
+_STOCK_COLUMNS = ("pk", "sku_id", "warehouse_id", *SNAPSHOT_FIELDS)
 
 
 def stock_rows(inventory_ids: Iterable[int], *, lock: bool = False) -> dict[int, StockRow]:

@@ -157,11 +157,16 @@ class TemplateRows:
     untouched_rows: int = 0  # rows that ask for no change (blank update_count and flags)
 
 
+def check_upload_size(size: int) -> None:
+    """Refuse a file over the upload limit (callers check an upload's size before reading it)."""
+    limit = settings.INVENTORY_IMPORT_MAX_BYTES
+    if size > limit:
+        raise SpreadsheetRejected(TOO_LARGE.format(size=size, limit=limit))
+
+
 def read_upload(*, content: bytes, file_name: str) -> tablib.Dataset:
     """Check and parse an uploaded template; ``SpreadsheetRejected`` says what is wrong."""
-    limit = settings.INVENTORY_IMPORT_MAX_BYTES
-    if len(content) > limit:
-        raise SpreadsheetRejected(TOO_LARGE.format(size=len(content), limit=limit))
+    check_upload_size(len(content))
     suffix = PurePath(file_name).suffix.lower()
     max_rows = settings.INVENTORY_IMPORT_MAX_ROWS
     if suffix == ".xlsx":
