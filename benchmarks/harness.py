@@ -1,7 +1,8 @@
 """Shared set-up for benchmark scripts: a throwaway PostgreSQL database and Django.
 
-``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) names the server; each run
-creates its own database, migrates it, and drops it at exit.
+``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) names the server (a script
+may pass another one to ``setup_django``); each run creates its own database, migrates it,
+and drops it at exit.
 """
 
 import atexit
@@ -17,12 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
-def setup_django(name: str) -> str:
-    """Create database ``bench_<name>_<pid>``, point Django at it, migrate; return its URL."""
+def setup_django(name: str, server: str | None = None) -> str:
+    """Create database ``bench_<name>_<pid>`` on ``server`` (default ``BENCH_PG``), point
+    Django at it, migrate; return its URL."""
+    server = (server or SERVER).rstrip("/")
     database = f"bench_{name}_{os.getpid()}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{database}"')
-    url = f"{SERVER}/{database}"
+    url = f"{server}/{database}"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inventory_site.settings")
     sys.path.insert(0, str(ROOT))
@@ -32,15 +35,15 @@ def setup_django(name: str) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    atexit.register(_drop, database)
+    atexit.register(_drop, database, server)
     return url
 
 
-def _drop(database: str) -> None:
+def _drop(database: str, server: str = SERVER) -> None:
     from django.db import connections
 
     connections.close_all()
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 

@@ -5,7 +5,9 @@ The first response to a key is stored for ``API_IDEMPOTENCY_TTL`` and replayed u
 same key with a different request is refused (422); a retry while the first is still being
 processed is refused (409). Keys belong to the caller (API key or user), never shared; the
 app key is public, so its token is checked before anything is claimed or replayed.
-Answers that did not do anything (401, 403, 429, 5xx) are not kept, so the retry runs.
+The request runs in one transaction with the storing of its answer, so a write commits
+only together with the answer a retry will get. Answers that did not do anything (401, 403,
+429, 5xx; a 5xx's writes are rolled back) are not kept, so the retry runs.
 """
 
 import hashlib
@@ -58,11 +60,17 @@ class IdempotencyMiddleware:
         record, answer = _claim(caller, key, fingerprint)
         if answer is not None:
             return answer
-        response = self.get_response(request)
-        if response.status_code >= 500 or response.status_code in NOT_KEPT:
+        # The request's writes and the answer kept for its key commit together: a write is
+        # never applied without its answer (a retry would apply it again), nor the other way.
+        with transaction.atomic():
+            response = self.get_response(request)
+            kept = response.status_code < 500 and response.status_code not in NOT_KEPT
+            if kept:
+                record.finish(response, KEPT_HEADERS)
+            else:
+                transaction.set_rollback(True)  # a 5xx may have written half of its work
+        if not kept:
             record.delete()
-        else:
-            record.finish(response, KEPT_HEADERS)
         return response
 
 
