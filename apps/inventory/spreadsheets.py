@@ -1,6 +1,7 @@
 """The inventory template (SPEC §7): exporting it and reading a filled-in one back.
 
-Formats come from django-import-export (CSV, XLSX). Uploads are checked before they are
+Formats come from django-import-export (CSV, XLSX; XLSX exports are streamed with openpyxl
+directly, see ``export_template``). Uploads are checked before they are
 parsed (size, type, uncompressed size, row count), and every problem in a row is reported
 with its spreadsheet row number and column. Reading a template produces ``StockChange``s
 for the set-based services; nothing here writes.
@@ -8,6 +9,7 @@ for the set-based services; nothing here writes.
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePath
@@ -105,36 +107,52 @@ _EXPORTED = (
 )
 
 
-def template_dataset(inventories: QuerySet[Inventory]) -> tablib.Dataset:
-    """The template for these rows: current figures and an empty ``update_count``.
+def template_rows(inventories: QuerySet[Inventory]) -> Iterator[tuple]:
+    """The template's rows for these inventories (without the header): current figures and
+    an empty ``update_count``, text escaped against formulas.
 
-    Reads plain tuples (one query, no model instances), so 100,000 rows stay quick.
+    Streams plain tuples (one query, no model instances), so 100,000 rows stay quick.
     """
-    dataset = tablib.Dataset(headers=list(COLUMNS))
     rows = inventories.values_list(*_EXPORTED).iterator(chunk_size=5000)
     for sku_id, sku_name, wh_id, wh_name, total, reserved, available, unlimited, lead in rows:
-        dataset.append(
-            (
-                escape_formula(sku_id),
-                escape_formula(sku_name),
-                escape_formula(wh_id),
-                escape_formula(wh_name),
-                total,
-                reserved,
-                available,
-                "TRUE" if unlimited else "FALSE",
-                format_lead_time(lead),
-                "",
-            )
+        yield (
+            escape_formula(sku_id),
+            escape_formula(sku_name),
+            escape_formula(wh_id),
+            escape_formula(wh_name),
+            total,
+            reserved,
+            available,
+            "TRUE" if unlimited else "FALSE",
+            format_lead_time(lead),
+            "",
         )
-    return dataset
 
 
 def export_template(inventories: QuerySet[Inventory], file_format: str) -> bytes:
-    """The template as a ``csv`` or ``xlsx`` file."""
-    exporter = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}[file_format]()
-    data = exporter.export_data(template_dataset(inventories))
-    return data.encode("utf-8") if isinstance(data, str) else data
+    """The template as a ``csv`` or ``xlsx`` file.
+
+    CSV goes through django-import-export's format; XLSX is streamed with openpyxl's
+    write-only mode (the format's in-memory workbook takes twice the time and far more
+    memory at 100,000 rows).
+    """
+    if file_format == "xlsx":
+        return _xlsx(template_rows(inventories))
+    dataset = tablib.Dataset(*template_rows(inventories), headers=list(COLUMNS))
+    return base_formats.CSV().export_data(dataset).encode("utf-8")
+
+
+def _xlsx(rows: Iterator[tuple]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Inventory")
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 # --- Import ------------------------------------------------------------------------------
