@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from django.db import connection
 
 from apps.inventory.models import Inventory, Movement
@@ -31,18 +32,26 @@ _POSTGRES_TYPES = {
     "version": "bigint",
     "updated_at": "timestamptz",
 }
-_POSTGRES_UPDATE = (
-    "UPDATE {table} AS t SET {assignments} "
-    "FROM unnest({arrays}) AS v(id, {columns}) WHERE t.id = v.id"
-).format(
-    table=Inventory._meta.db_table,
-    assignments=", ".join(
-        f"{f} = COALESCE(v.{f}, t.{f})" if f == "updated_at" else f"{f} = v.{f}"
-        for f in STOCK_FIELDS
-    ),
-    arrays=", ".join(["%s::bigint[]"] + [f"%s::{_POSTGRES_TYPES[f]}[]" for f in STOCK_FIELDS]),
-    columns=", ".join(STOCK_FIELDS),
-)
+
+
+def _postgres_update(placeholder: str) -> str:
+    arrays = ["bigint", *(_POSTGRES_TYPES[f] for f in STOCK_FIELDS)]
+    return (
+        "UPDATE {table} AS t SET {assignments} "
+        "FROM unnest({arrays}) AS v(id, {columns}) WHERE t.id = v.id"
+    ).format(
+        table=Inventory._meta.db_table,
+        assignments=", ".join(
+            f"{f} = COALESCE(v.{f}, t.{f})" if f == "updated_at" else f"{f} = v.{f}"
+            for f in STOCK_FIELDS
+        ),
+        arrays=", ".join(f"{placeholder}::{kind}[]" for kind in arrays),
+        columns=", ".join(STOCK_FIELDS),
+    )
+
+
+_UPDATE = _postgres_update("%s")
+_UPDATE_BINARY = _postgres_update("%b")
 
 
 RowUpdates = Mapping[int, tuple[Snapshot, datetime | None]]
@@ -59,19 +68,29 @@ def write_stock(rows: RowUpdates, movements: Collection[dict[str, Any]]) -> None
         _update_with_django(rows)
         Movement.objects.bulk_create([Movement(**values) for values in movements], batch_size=1000)
         return
-    statements = []
-    if rows:
-        statements.append((_POSTGRES_UPDATE, _update_arrays(rows)))
-    if movements and len(movements) <= SMALL_INSERT:
+    if max(len(rows), len(movements)) > SMALL_WRITE:
+        if rows:
+            _execute_binary(_UPDATE_BINARY, _update_arrays(rows))
+        if movements:
+            _copy_movements(movements)
+        return
+    statements = [(_UPDATE, _update_arrays(rows))] if rows else []
+    if movements:
         statements.append(_insert_statement(movements))
-    elif movements:
-        _copy_movements(movements)
     if len(statements) == 2:  # a data-modifying CTE runs whether or not it is read
         (update, update_params), (insert, insert_params) = statements
         statements = [(f"WITH updated AS ({update}) {insert}", update_params + insert_params)]
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def _execute_binary(sql: str, params: list) -> None:
+    """Run ``sql`` with its parameters sent apart and in binary. Django's psycopg cursors
+    bind client-side: quoting arrays of 100,000 values as SQL text takes seconds."""
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
 
 
 def _update_with_django(rows: RowUpdates) -> None:
@@ -115,8 +134,8 @@ def _as_model(pk: int, snapshot: Snapshot, updated_at: datetime | None) -> Inven
 MOVEMENT_COLUMNS = tuple(
     field.column for field in Movement._meta.concrete_fields if not field.primary_key
 )
-SMALL_INSERT = 20
-"""Up to this many movements go in with the row update as one statement; more by COPY."""
+SMALL_WRITE = 20
+"""Up to this many rows and movements go in as one statement; more by arrays and COPY."""
 _COPY_MOVEMENTS = f"COPY {Movement._meta.db_table} ({', '.join(MOVEMENT_COLUMNS)}) FROM STDIN"
 
 
