@@ -19,7 +19,7 @@ from apps.core.batching import chunked
 from apps.core.errors import Conflict
 from apps.inventory.models import Source
 from apps.inventory.planning import ChangeStatus, Operation, Plan, PlannedChange, StockChange
-from apps.inventory.selectors import inventory_changes_plan
+from apps.inventory.selectors import inventory_changes_plan, inventory_versions
 from apps.inventory.services import inventory_changes_apply
 from apps.inventory.spreadsheets import RowError, TemplateRows, parse_rows, read_upload
 from apps.jobs.models import Job, JobStatus
@@ -152,9 +152,17 @@ def _apply(job: Job, changes: list[dict], *, all_or_nothing: bool) -> list[dict[
 
 
 def _stale_rows(changes: list[dict]) -> list[dict[str, Any]]:
-    """Rows whose inventory changed since the preview, checked without locks, in chunks."""
+    """Rows whose inventory changed since the preview, checked without locks: versions are
+    compared in one query, and only the rows that moved on are planned again, for the
+    reason each is refused. (A row that did not exist then has version 0.)"""
+    versions = inventory_versions([(c["sku_id"], c["warehouse_id"]) for c in changes])
+    moved = [
+        change
+        for change in changes
+        if versions.get((change["sku_id"], change["warehouse_id"]), 0) != change["expected_version"]
+    ]
     stale = []
-    for chunk in chunked(changes):
+    for chunk in chunked(moved):
         plan = inventory_changes_plan(changes=[_from_json(change) for change in chunk])
         stale += [
             _refusal(change, outcome)

@@ -258,3 +258,21 @@ def test_large_import_runs_in_the_worker_in_batches_with_progress(rows, monkeypa
     assert (job.succeeded_count, job.failed_count, job.results) == (2, 0, [])
     totals = dict(Inventory.objects.values_list("sku__sku_id", "total_quantity"))
     assert totals == {"A1": 7, "B2": 5, "C3": 9}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(INVENTORY_IMPORT_BACKGROUND_ROWS=1)
+def test_background_import_with_a_row_changed_since_the_preview_applies_nothing(rows):
+    records = csv_rows(exported("csv"))
+    records[0]["update_count"], records[2]["update_count"] = "7", "9"
+    preview = inventory_import_preview(content=to_csv(records), file_name="big.csv")
+    inventory_change_apply(change=StockChange("A1", "main", quantity=3), source="api")
+
+    job = inventory_import_confirm(job=preview.job)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert [(r["row"], r["error"]["code"]) for r in job.results] == [(2, "stale_count")]
+    totals = dict(Inventory.objects.values_list("sku__sku_id", "total_quantity"))
+    assert totals == {"A1": 3, "B2": 5, "C3": 0}
