@@ -8,6 +8,7 @@ and drops it at exit.
 import atexit
 import os
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,10 +49,40 @@ def _drop(database: str, server: str = SERVER) -> None:
 
 
 @contextmanager
-def timed(label: str, rows: int | None = None):
-    """Print how long the block took (and rows per second when ``rows`` is given)."""
+def timed(label: str, rows: int | None = None, *, memory: bool = False):
+    """Print how long the block took (and rows per second when ``rows`` is given); with
+    ``memory``, also the process's peak resident memory during the block, sampled every
+    10 ms, and how much of it the block added."""
+    sampler = _RssSampler() if memory else None
     start = time.perf_counter()
     yield
     elapsed = time.perf_counter() - start
     rate = f"  ({rows / elapsed:,.0f} rows/s)" if rows else ""
     print(f"{label:<58} {elapsed * 1000:>9,.0f} ms{rate}")
+    if sampler:
+        before, peak = sampler.stop()
+        added = peak - before
+        print(f"  peak RSS {peak:,.0f} MB ({added:+,.0f} MB over the {before:,.0f} MB before)")
+
+
+class _RssSampler:
+    _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def __init__(self):
+        self.before = self.peak = self._rss()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _rss(self) -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * self._PAGE_MB
+
+    def _run(self) -> None:
+        while not self._done.wait(0.01):
+            self.peak = max(self.peak, self._rss())
+
+    def stop(self) -> tuple[float, float]:
+        self._done.set()
+        self._thread.join()
+        return self.before, max(self.peak, self._rss())

@@ -14,9 +14,9 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from django.db import connection
 
+from apps.core.batching import execute_binary
 from apps.inventory.models import Inventory, Movement
 from apps.inventory.planning import Snapshot
 from apps.inventory.selectors import SNAPSHOT_FIELDS
@@ -70,7 +70,7 @@ def write_stock(rows: RowUpdates, movements: Collection[dict[str, Any]]) -> None
         return
     if max(len(rows), len(movements)) > SMALL_WRITE:
         if rows:
-            _execute_binary(_UPDATE_BINARY, _update_arrays(rows))
+            execute_binary(_UPDATE_BINARY, _update_arrays(rows))
         if movements:
             _copy_movements(movements)
         return
@@ -83,14 +83,6 @@ def write_stock(rows: RowUpdates, movements: Collection[dict[str, Any]]) -> None
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
-
-
-def _execute_binary(sql: str, params: list) -> None:
-    """Run ``sql`` with its parameters sent apart and in binary. Django's psycopg cursors
-    bind client-side: quoting arrays of 100,000 values as SQL text takes seconds."""
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params)
 
 
 def _update_with_django(rows: RowUpdates) -> None:
