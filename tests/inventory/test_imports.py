@@ -276,3 +276,16 @@ def test_background_import_with_a_row_changed_since_the_preview_applies_nothing(
     assert [(r["row"], r["error"]["code"]) for r in job.results] == [(2, "stale_count")]
     totals = dict(Inventory.objects.values_list("sku__sku_id", "total_quantity"))
     assert totals == {"A1": 3, "B2": 5, "C3": 0}
+
+
+def test_xlsx_numbers_typed_by_a_spreadsheet_app_read_as_whole_numbers():
+    """Spreadsheet apps turn a SKU id like 25 into a number cell, stored as a float."""
+    stocked(3, sku=SKUFactory(sku_id="25"), warehouse=WarehouseFactory(warehouse_id="main"))
+    records = [COLUMNS, [25, "", "main", "", 3, 0, 3, "FALSE", "", 7.0]]
+
+    preview = inventory_import_preview(content=to_xlsx(records), file_name="counts.xlsx")
+
+    assert preview.errors == []
+    assert [
+        (row, outcome.change.key, outcome.change.quantity) for row, outcome in preview.changed
+    ] == [(2, ("25", "main"), 7)]
