@@ -5,18 +5,20 @@ The first response to a key is stored for ``API_IDEMPOTENCY_TTL`` and replayed u
 same key with a different request is refused (422); a retry while the first is still being
 processed is refused (409). Keys belong to the caller (API key or user), never shared; the
 app key is public, so its token is checked before anything is claimed or replayed.
-The request runs in one transaction with the storing of its answer, so a write commits
-only together with the answer a retry will get. Answers that did not do anything (401, 403,
-429, 5xx; a 5xx's writes are rolled back) are not kept, so the retry runs.
+The claim of a key, the request and the storing of its answer run in one transaction, so a
+write commits only together with the answer a retry will get, and a request that dies
+releases its key. Answers that did not do anything (401, 403, 429, 5xx; a 5xx's writes are
+rolled back) are not kept, so the retry runs.
 """
 
 import hashlib
 import hmac
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -57,29 +59,35 @@ class IdempotencyMiddleware:
         if caller is None:  # credentials that do not check out: the view answers 401
             return self.get_response(request)
         fingerprint = request_fingerprint(request)
-        record, answer = _claim(caller, key, fingerprint)
-        if answer is not None:
-            return answer
-        # The request's writes and the answer kept for its key commit together: a write is
-        # never applied without its answer (a retry would apply it again), nor the other way.
+        # The claim, the request's writes and the answer kept for the key commit together:
+        # a write is never applied without its answer (a retry would apply it again), and
+        # a request that dies (its connection lost, its process killed) takes its claim
+        # with it, so the retry runs at once.
         with transaction.atomic():
+            record, answer = _claim(caller, key, fingerprint)
+            if answer is not None:
+                return answer
             response = self.get_response(request)
-            kept = response.status_code < 500 and response.status_code not in NOT_KEPT
-            if kept:
+            if response.status_code < 500 and response.status_code not in NOT_KEPT:
                 record.finish(response, KEPT_HEADERS)
             else:
                 transaction.set_rollback(True)  # a 5xx may have written half of its work
-        if not kept:
-            record.delete()
         return response
 
 
+LOCK_NOT_AVAILABLE = "55P03"
+CLAIM_WAIT = "200ms"
+"""How long a claim waits for another request holding the same key (PostgreSQL) before
+answering 409. SQLite runs one write transaction at a time: the retry waits its turn and
+gets the stored answer."""
+
+
 def _claim(caller: str, key: str, fingerprint: str):
-    """Record the key as in flight, or say how to answer a repeat of it."""
+    """Claim the key in the current transaction, or say how to answer a repeat of it."""
     now = timezone.now()
     for _ in range(2):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _waiting_at_most(CLAIM_WAIT):
                 record = IdempotencyRecord.objects.create(
                     caller=caller,
                     key=key,
@@ -87,6 +95,10 @@ def _claim(caller: str, key: str, fingerprint: str):
                     expires_at=now + settings.API_IDEMPOTENCY_TTL,
                 )
             return record, None
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            return None, _in_flight()  # another request holds the key
         except IntegrityError:
             record = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
             if record is None:
@@ -94,18 +106,32 @@ def _claim(caller: str, key: str, fingerprint: str):
             if record.expires_at <= now or (
                 record.status_code is None and record.created_at <= now - ABANDONED_AFTER
             ):
-                record.delete()  # expired, or its request died without an answer
+                record.delete()  # expired, or left in flight by an earlier version
                 continue
             if record.fingerprint != fingerprint:
                 return None, JsonResponse(
                     error_body("idempotency_key_reused", KEY_REUSED), status=422
                 )
             if record.status_code is None:
-                return None, JsonResponse(
-                    error_body("idempotency_in_flight", IN_FLIGHT), status=409
-                )
+                return None, _in_flight()
             return None, _replay(record)
-    return None, JsonResponse(error_body("idempotency_in_flight", IN_FLIGHT), status=409)
+    return None, _in_flight()
+
+
+@contextmanager
+def _waiting_at_most(timeout: str):
+    """On PostgreSQL, lock waits in the block give up after ``timeout`` (and raise)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{timeout}'")
+        yield
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+
+
+def _in_flight() -> JsonResponse:
+    return JsonResponse(error_body("idempotency_in_flight", IN_FLIGHT), status=409)
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:

@@ -60,6 +60,13 @@ def to_xlsx(records: list[list]) -> bytes:
     return out.getvalue()
 
 
+def preview_a1_to_7_and_c3_to_9(file_name: str):
+    """The exported template with A1 counted 7 and C3 counted 9, previewed."""
+    records = csv_rows(exported("csv"))
+    records[0]["update_count"], records[2]["update_count"] = "7", "9"
+    return inventory_import_preview(content=to_csv(records), file_name=file_name)
+
+
 def test_csv_export_has_the_template_columns_current_values_and_escaped_formulas(rows):
     records = csv_rows(exported("csv"))
 
@@ -212,9 +219,7 @@ def test_too_many_rows_are_rejected():
 
 
 def test_row_changed_since_the_preview_is_reported_and_nothing_applied(rows):
-    records = csv_rows(exported("csv"))
-    records[0]["update_count"], records[2]["update_count"] = "7", "9"
-    preview = inventory_import_preview(content=to_csv(records), file_name="counts.csv")
+    preview = preview_a1_to_7_and_c3_to_9("counts.csv")
     inventory_change_apply(change=StockChange("C3", "main", quantity=1), source="api")
 
     job = inventory_import_confirm(job=preview.job)
@@ -240,9 +245,7 @@ def test_a_confirmed_import_cannot_be_confirmed_again(rows):
 @override_settings(INVENTORY_IMPORT_BACKGROUND_ROWS=1)
 def test_large_import_runs_in_the_worker_in_batches_with_progress(rows, monkeypatch):
     monkeypatch.setattr("apps.inventory.imports.BATCH_SIZE", 1)
-    records = csv_rows(exported("csv"))
-    records[0]["update_count"], records[2]["update_count"] = "7", "9"
-    preview = inventory_import_preview(content=to_csv(records), file_name="big.csv")
+    preview = preview_a1_to_7_and_c3_to_9("big.csv")
 
     job = inventory_import_confirm(job=preview.job)
     assert job.status == JobStatus.QUEUED
@@ -263,9 +266,7 @@ def test_large_import_runs_in_the_worker_in_batches_with_progress(rows, monkeypa
 @pytest.mark.django_db(transaction=True)
 @override_settings(INVENTORY_IMPORT_BACKGROUND_ROWS=1)
 def test_background_import_with_a_row_changed_since_the_preview_applies_nothing(rows):
-    records = csv_rows(exported("csv"))
-    records[0]["update_count"], records[2]["update_count"] = "7", "9"
-    preview = inventory_import_preview(content=to_csv(records), file_name="big.csv")
+    preview = preview_a1_to_7_and_c3_to_9("big.csv")
     inventory_change_apply(change=StockChange("A1", "main", quantity=3), source="api")
 
     job = inventory_import_confirm(job=preview.job)
