@@ -145,14 +145,12 @@ def _insert_statement(movements: Collection[dict[str, Any]]) -> tuple[str, list]
 
 
 def _movement_row(values: dict[str, Any]) -> list:
-    return [_copy_value(values, column) for column in MOVEMENT_COLUMNS]
+    row = [values.get(column, default) for column, default in _COLUMN_DEFAULTS]
+    details = row[_DETAILS]  # as JSON text; most movements have none
+    row[_DETAILS] = json.dumps(details) if details else "{}"
+    return row
 
 
-def _copy_value(values: dict[str, Any], column: str):
-    value = values.get(column, _DEFAULTS.get(column))
-    if column == "details":  # JSON text; most movements have none
-        return json.dumps(value) if value else "{}"
-    return value
-
-
-_DEFAULTS = {"actor": "", "reason": "", "reference": "", "details": {}, "as_of": None}
+_DEFAULTS = {"actor": "", "reason": "", "reference": "", "details": None, "as_of": None}
+_COLUMN_DEFAULTS = [(column, _DEFAULTS.get(column)) for column in MOVEMENT_COLUMNS]
+_DETAILS = MOVEMENT_COLUMNS.index("details")
