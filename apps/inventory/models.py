@@ -56,8 +56,14 @@ class Inventory(models.Model):
     stored generated column, ``total - reserved``; it may be negative (oversold).
     """
 
-    sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="inventories")
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="inventories")
+    # No single-column indexes on the keys: the unique (sku, warehouse) and the (warehouse,
+    # sku) index serve every lookup, and each index is written on every stock change.
+    sku = models.ForeignKey(
+        SKU, on_delete=models.PROTECT, related_name="inventories", db_index=False
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="inventories", db_index=False
+    )
     total_quantity = models.BigIntegerField(default=0)
     reserved_quantity = models.BigIntegerField(default=0)
     allocated_quantity = models.BigIntegerField(default=0)

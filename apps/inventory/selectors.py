@@ -33,10 +33,11 @@ class ResolvedKeys:
         }
 
 
-def resolve_keys(changes: Sequence[StockChange]) -> ResolvedKeys:
-    """Two queries (per 5,000 distinct ids), however many changes."""
-    sku_ids = {change.sku_id for change in changes}
-    warehouse_ids = {change.warehouse_id for change in changes}
+def resolve_keys(pairs: Collection[Key]) -> ResolvedKeys:
+    """The primary keys of the SKUs and warehouses ``pairs`` name: two queries (per 5,000
+    distinct ids), however many pairs."""
+    sku_ids = {sku for sku, _ in pairs}
+    warehouse_ids = {warehouse for _, warehouse in pairs}
     return ResolvedKeys(
         sku_pks={
             sku_id: pk
@@ -72,16 +73,17 @@ _RESOLVE_SMALL = (
 """SKUs, warehouses and existing rows of a small batch, in one round trip."""
 
 
-def resolve(changes: Sequence[StockChange]) -> tuple[ResolvedKeys, dict[tuple[int, int], int]]:
-    """The batch's SKU and warehouse keys, and the ids of its existing inventory rows.
+def resolve(pairs: Collection[Key]) -> tuple[ResolvedKeys, dict[tuple[int, int], int]]:
+    """The SKU and warehouse keys of a batch's (SKU id, warehouse id) pairs, and the ids of
+    its existing inventory rows by (SKU pk, warehouse pk).
 
     A small batch (an API call) takes one query; a large one a few per 5,000 ids.
     """
-    sku_ids = sorted({change.sku_id for change in changes})
-    warehouse_ids = sorted({change.warehouse_id for change in changes})
+    sku_ids = sorted({sku for sku, _ in pairs})
+    warehouse_ids = sorted({warehouse for _, warehouse in pairs})
     if len(sku_ids) * len(warehouse_ids) > SMALL_BATCH_PAIRS:
-        keys = resolve_keys(changes)
-        return keys, inventory_ids_by_pair(keys.pair_pks(change.key for change in changes))
+        keys = resolve_keys(pairs)
+        return keys, inventory_ids_by_pair(keys.pair_pks(pairs))
     sql = _RESOLVE_SMALL.format(
         skus=", ".join(["%s"] * len(sku_ids)), warehouses=", ".join(["%s"] * len(warehouse_ids))
     )
@@ -193,8 +195,9 @@ def row_states(
 
 def inventory_changes_plan(*, changes: Sequence[StockChange]) -> Plan:
     """What ``changes`` would do now, without locking or writing anything (previews)."""
-    keys = resolve_keys(changes)
-    pair_keys = keys.pair_pks(change.key for change in changes)
+    pairs = {change.key for change in changes}
+    keys = resolve_keys(pairs)
+    pair_keys = keys.pair_pks(pairs)
     ids = inventory_ids_by_pair(pair_keys)
     now = timezone.now()
     return plan_changes(

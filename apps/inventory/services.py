@@ -18,7 +18,14 @@ from apps.inventory import clearing
 from apps.inventory.bulk import write_stock
 from apps.inventory.locks import lock_inventories, lock_inventory_by_key
 from apps.inventory.models import Inventory, MovementKind, Source
-from apps.inventory.planning import ChangeStatus, Plan, PlannedChange, StockChange, plan_changes
+from apps.inventory.planning import (
+    ChangeStatus,
+    Key,
+    Plan,
+    PlannedChange,
+    StockChange,
+    plan_changes,
+)
 from apps.inventory.selectors import (
     Discrepancy,
     ResolvedKeys,
@@ -50,8 +57,7 @@ def inventory_changes_apply(
     queue behind each other are never refused as stale.
     """
     with transaction.atomic():
-        keys, locked = _lock_rows(changes)
-        pair_keys = keys.pair_pks(change.key for change in changes)
+        keys, pair_keys, locked = _lock_rows(changes)
         now = timezone.now()
         holds = clearing.registered()
         # Only rows with units reserved can have reservation items holding stock (reserved
@@ -89,8 +95,11 @@ def inventory_change_apply(*, change: StockChange, source: Source, **context) ->
     return outcome
 
 
-def _lock_rows(changes: Sequence[StockChange]) -> tuple[ResolvedKeys, dict[int, StockRow]]:
-    """Resolve the changes' keys and lock their rows, creating the missing ones.
+def _lock_rows(
+    changes: Sequence[StockChange],
+) -> tuple[ResolvedKeys, dict[tuple[int, int], Key], dict[int, StockRow]]:
+    """Resolve the changes' keys (also by (SKU pk, warehouse pk)) and lock their rows,
+    creating the missing ones.
 
     Changes to one existing row (an API call) take one query; others a few, whatever
     their number.
@@ -101,9 +110,10 @@ def _lock_rows(changes: Sequence[StockChange]) -> tuple[ResolvedKeys, dict[int, 
         row = lock_inventory_by_key(sku_id, warehouse_id)
         if row is not None:
             keys = ResolvedKeys({sku_id: row.sku_pk}, {warehouse_id: row.warehouse_pk})
-            return keys, {row.pk: row}
-    keys, existing = resolve(changes)
-    return keys, lock_inventories(_ensure_inventories(keys.pair_pks(pairs), existing))
+            return keys, {(row.sku_pk, row.warehouse_pk): (sku_id, warehouse_id)}, {row.pk: row}
+    keys, existing = resolve(pairs)
+    pair_keys = keys.pair_pks(pairs)
+    return keys, pair_keys, lock_inventories(_ensure_inventories(pair_keys, existing))
 
 
 def _ensure_inventories(
