@@ -27,6 +27,7 @@ from apps.jobs.services import job_checkpoint, job_create, job_enqueue, job_fini
 
 KIND = "inventory_import"
 BATCH_SIZE = 5000
+"""Rows applied and committed (with the progress) per step of a background import."""
 ERROR_COLUMNS = {"unknown_sku": "sku_id", "unknown_warehouse": "warehouse_id"}
 
 NOT_CONFIRMABLE = "This import has errors or was already confirmed; upload the file again."
