@@ -67,10 +67,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return self._check(_BY_APP_KEY, app_key, token)
 
     def _check(self, sql: str, value: str, token: str | None):
-        key = next(iter(ApiKey.objects.raw(sql, [value])), None)
-        if key is None or (
-            token is not None and not hmac.compare_digest(key.token_hash, hash_token(token))
-        ):
+        key = _matching_key(sql, value, token)
+        if key is None:
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIALS, "invalid_credentials")
         if not key.is_active:
             raise exceptions.AuthenticationFailed(KEY_REVOKED, "key_revoked")
@@ -79,6 +77,21 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return f'Bearer realm="{self.www_authenticate_realm}"'
+
+
+def api_key_for(app_key: str, token: str) -> ApiKey | None:
+    """The API key ``app_key`` names if ``token`` is its token (revoked or not), else None."""
+    return _matching_key(_BY_APP_KEY, app_key, token)
+
+
+def _matching_key(sql: str, value: str, token: str | None) -> ApiKey | None:
+    """The key ``sql`` finds by ``value``, unless a ``token`` is given and is not its own."""
+    key = next(iter(ApiKey.objects.raw(sql, [value])), None)
+    if key is None or (
+        token is not None and not hmac.compare_digest(key.token_hash, hash_token(token))
+    ):
+        return None
+    return key
 
 
 def actor_of(request) -> str:

@@ -12,7 +12,6 @@ rolled back) are not kept, so the retry runs.
 """
 
 import hashlib
-import hmac
 import re
 from contextlib import contextmanager
 from datetime import timedelta
@@ -22,9 +21,9 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
+from apps.api.authentication import api_key_for
 from apps.api.errors import API_PREFIX, error_body
-from apps.api.models import ApiKey, IdempotencyRecord
-from apps.api.services import hash_token
+from apps.api.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -149,13 +148,8 @@ def _caller(request) -> str | None:
     or the session user; ``None`` for an app key sent without its valid token."""
     app_key = request.headers.get("X-VTEX-API-AppKey")
     if app_key:
-        token = request.headers.get("X-VTEX-API-AppToken", "")
-        stored = (
-            ApiKey.objects.filter(app_key=app_key, is_active=True)
-            .values_list("token_hash", flat=True)
-            .first()
-        )
-        if stored is None or not hmac.compare_digest(stored, hash_token(token)):
+        key = api_key_for(app_key, request.headers.get("X-VTEX-API-AppToken", ""))
+        if key is None or not key.is_active:
             return None
         return f"key:{app_key}"[:200]
     authorization = request.headers.get("Authorization", "")
