@@ -73,9 +73,12 @@ _RESOLVE_SMALL = (
 """SKUs, warehouses and existing rows of a small batch, in one round trip."""
 
 
-def resolve(pairs: Collection[Key]) -> tuple[ResolvedKeys, dict[tuple[int, int], int]]:
-    """The SKU and warehouse keys of a batch's (SKU id, warehouse id) pairs, and the ids of
-    its existing inventory rows by (SKU pk, warehouse pk).
+def resolve(
+    pairs: Collection[Key],
+) -> tuple[ResolvedKeys, dict[tuple[int, int], Key], dict[tuple[int, int], int]]:
+    """The SKU and warehouse keys of a batch's (SKU id, warehouse id) pairs, the pairs by
+    (SKU pk, warehouse pk) (those whose SKU and warehouse exist), and the ids of their
+    existing inventory rows by (SKU pk, warehouse pk).
 
     A small batch (an API call) takes one query; a large one a few per 5,000 ids.
     """
@@ -83,7 +86,8 @@ def resolve(pairs: Collection[Key]) -> tuple[ResolvedKeys, dict[tuple[int, int],
     warehouse_ids = sorted({warehouse for _, warehouse in pairs})
     if len(sku_ids) * len(warehouse_ids) > SMALL_BATCH_PAIRS:
         keys = resolve_keys(pairs)
-        return keys, inventory_ids_by_pair(keys.pair_pks(pairs))
+        pair_keys = keys.pair_pks(pairs)
+        return keys, pair_keys, inventory_ids_by_pair(pair_keys)
     sql = _RESOLVE_SMALL.format(
         skus=", ".join(["%s"] * len(sku_ids)), warehouses=", ".join(["%s"] * len(warehouse_ids))
     )
@@ -94,7 +98,9 @@ def resolve(pairs: Collection[Key]) -> tuple[ResolvedKeys, dict[tuple[int, int],
         sku_pks={key: pk for kind, key, pk, *_ in rows if kind == "s"},
         warehouse_pks={key: pk for kind, key, pk, *_ in rows if kind == "w"},
     )
-    return keys, {(sku, wh): pk for kind, _, pk, sku, wh in rows if kind == "i"}
+    pair_keys = keys.pair_pks(pairs)
+    existing = {(sku, wh): pk for kind, _, pk, sku, wh in rows if kind == "i"}
+    return keys, pair_keys, {pair: pk for pair, pk in existing.items() if pair in pair_keys}
 
 
 _IDS_BY_PAIR = (

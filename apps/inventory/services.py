@@ -111,16 +111,16 @@ def _lock_rows(
         if row is not None:
             keys = ResolvedKeys({sku_id: row.sku_pk}, {warehouse_id: row.warehouse_pk})
             return keys, {(row.sku_pk, row.warehouse_pk): (sku_id, warehouse_id)}, {row.pk: row}
-    keys, existing = resolve(pairs)
-    pair_keys = keys.pair_pks(pairs)
+    keys, pair_keys, existing = resolve(pairs)
     return keys, pair_keys, lock_inventories(_ensure_inventories(pair_keys, existing))
 
 
 def _ensure_inventories(
     pair_keys: dict[tuple[int, int], tuple[str, str]], existing: dict[tuple[int, int], int]
 ) -> list[int]:
-    """Ids of the rows for these pairs, creating the missing ones (zero stock)."""
-    ids = {pair: pk for pair, pk in existing.items() if pair in pair_keys}
+    """Ids of the rows for these pairs (``existing``: those already there), creating the
+    missing ones (zero stock)."""
+    ids = dict(existing)
     missing = sorted(set(pair_keys) - set(ids))
     if missing:
         Inventory.objects.bulk_create(
