@@ -117,8 +117,13 @@ def _flatten(details: Any, prefix: str = ""):
         yield prefix, str(details)
 
 
+def is_api_path(path: str) -> bool:
+    """Under /api/, in any case (``/API/…`` gets the API's JSON errors too)."""
+    return path[: len(API_PREFIX)].lower() == API_PREFIX
+
+
 def _is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return is_api_path(request.path)
 
 
 @csrf_exempt  # a 404 whatever the method; CSRF would answer an HTML 403 first

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.api.services import api_key_create
+from tests.api.live_server import gunicorn_server  # noqa: F401 (a fixture for tests here)
 
 
 @pytest.fixture(autouse=True)
