@@ -1,6 +1,6 @@
 """drf-spectacular extensions: how the API key authentication appears in the schema (the
 same names as VTEX's: ``appKey`` + ``appToken`` headers, or a bearer token), and a hook
-marking one-of request bodies as required."""
+marking write bodies as required, with at least one known field."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -34,14 +34,19 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         return [{"appKey": [], "appToken": []}, {"bearerToken": []}]
 
 
-def require_one_of_bodies(result, generator, request, public):
-    """A body that must be one of several shapes is required (spectacular cannot tell)."""
+def require_a_known_field(result, generator, request, public):
+    """Write bodies are required, and one whose fields are all optional must still carry
+    at least one of them (``apps.api.bodies``: an empty body or ``{}`` is refused)."""
     schemas = result.get("components", {}).get("schemas", {})
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             body = operation.get("requestBody") if isinstance(operation, dict) else None
-            schema = (body or {}).get("content", {}).get("application/json", {}).get("schema", {})
-            name = schema.get("$ref", "").rsplit("/", 1)[-1]
-            if name and "oneOf" in schemas.get(name, {}):
-                body["required"] = True
+            if not body:
+                continue
+            body["required"] = True
+            schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+            component = schemas.get(schema.get("$ref", "").rsplit("/", 1)[-1], {})
+            properties = component.get("properties")
+            if properties and not component.get("required") and "anyOf" not in component:
+                component["anyOf"] = [{"required": [name]} for name in properties]
     return result

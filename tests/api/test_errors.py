@@ -42,11 +42,11 @@ def test_wrong_method_is_a_json_405(api):
     assert "DELETE" in body["message"]
 
 
-def test_wrong_content_type_is_a_json_415(api):
+def test_a_body_that_is_not_json_is_a_json_400_whatever_its_content_type(api):
     SKUFactory(sku_id="25")
     WarehouseFactory(warehouse_id="wh")
     response = api.generic("PUT", PUT, "quantity=1", content_type="text/plain")
-    assert_error_shape(response, 415, "unsupported_media_type")
+    assert_error_shape(response, 400, "malformed_json")
 
 
 def test_validation_error_names_each_field(api):

@@ -97,3 +97,12 @@ def test_a_chunked_retry_is_fingerprinted_by_its_real_body(gunicorn_server, key_
     assert reused[0] == 422 and reused[2]["code"] == "idempotency_key_reused"
     assert reloaded(row).total_quantity == 50
     assert ledger(row) == [(0, 10), (10, 50)]
+
+
+def test_an_empty_body_is_a_400_not_a_count_of_zero(gunicorn_server, key_headers, row):
+    status, _, answer = gunicorn_server.json_request("PUT", put_path(row), b"", key_headers)
+
+    assert status == 400
+    assert answer["code"] == "empty_body"
+    assert reloaded(row).total_quantity == 10
+    assert ledger(row) == [(0, 10)]

@@ -45,7 +45,9 @@ def test_quantity_sets_and_update_quantity_adjusts(api, mug):
     assert kinds == [("count", "system"), ("count", "api"), ("adjust", "api")]
 
 
-@pytest.mark.parametrize("body", [{}, {"quantity": 1, "updateQuantity": 1}])
+@pytest.mark.parametrize(
+    "body", [{"inventoryType": "finite"}, {"quantity": 1, "updateQuantity": 1}]
+)
 def test_both_or_neither_quantity_is_refused(api, mug, body):
     response = api.patch(URL, body, format="json")
 

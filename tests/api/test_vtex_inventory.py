@@ -77,13 +77,14 @@ def test_put_with_missing_or_null_fields_takes_vtex_defaults(api, sku, warehouse
     assert (row.total_quantity, row.unlimited, row.lead_time) == (0, False, timedelta(0))
 
 
-def test_put_with_an_empty_body_counts_zero(api, sku, warehouse):
+def test_put_with_an_empty_body_is_refused_not_a_count_of_zero(api, sku, warehouse):
     stocked(4, sku=sku, warehouse=warehouse)
 
     response = api.put(url(PUT, skuId="25", warehouseId="store-warehouse"))
 
-    assert response.status_code == 200
-    assert inventory(sku, warehouse).total_quantity == 0
+    assert response.status_code == 400
+    assert response.json()["code"] == "empty_body"
+    assert inventory(sku, warehouse).total_quantity == 4
 
 
 def test_put_lead_time_in_days_and_dotnet_hours_as_days(api, sku, warehouse):
@@ -157,7 +158,7 @@ def test_put_empty_date_means_now(api, sku, warehouse):
         ({"quantity": -1}, "quantity", "greater than or equal to 0"),
         ({"quantity": 1_000_000_001}, "quantity", "less than or equal to 1000000000"),
         ({"quantity": "5"}, "quantity", "got a string"),
-        ({"quantity": 2.5}, "quantity", "got a number"),
+        ({"quantity": 2.5}, "quantity", "Must be a whole number, got 2.5."),
         ({"quantity": True}, "quantity", "got a boolean"),
         ({"unlimitedQuantity": "yes"}, "unlimitedQuantity", "Must be true or false"),
         ({"leadTime": "ten days"}, "leadTime", "is not a lead time"),
@@ -204,7 +205,7 @@ def test_put_body_that_is_not_an_object_is_refused(api, sku, warehouse):
     response = api.put(url(PUT, skuId="25", warehouseId="store-warehouse"), [1], format="json")
 
     assert response.status_code == 400
-    assert "Expected a dictionary" in response.json()["message"]
+    assert response.json()["message"] == "The request body must be a JSON object, got a list."
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -12,6 +13,7 @@ from rest_framework import serializers
 from apps.inventory.durations import parse_lead_time
 
 NOT_AN_INTEGER = "Must be a whole number (a JSON integer), got {type}."
+NOT_WHOLE = "Must be a whole number, got {value}."
 NOT_A_BOOLEAN = "Must be true or false, got {type}."
 NOT_A_STRING = "Must be a string, got {type}."
 INVALID_LEAD_TIME = (
@@ -42,19 +44,41 @@ def _json_type(value) -> str:
         bool: "a boolean",
         int: "an integer",
         float: "a number",
+        Decimal: "a number",
         str: "a string",
         list: "a list",
         dict: "an object",
     }.get(type(value), type(value).__name__)
 
 
+MAX_DIGITS = 18
+"""Numbers written with a fraction or an exponent are turned into integers only below this
+many digits (larger ones exceed every range anyway, and ``1e999999999`` would take
+gigabytes as an integer)."""
+
+
 class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer; a number written with a fraction or an exponent counts when it is
+    whole (``5.0``, ``1e3``: what .NET's ``decimal`` and spreadsheet exports write) and is
+    refused by name otherwise (``5.5``)."""
+
     def to_internal_value(self, data):
+        if isinstance(data, Decimal):
+            data = self._whole_number(data)
         if isinstance(data, bool) or not isinstance(data, int):
             raise serializers.ValidationError(
                 NOT_AN_INTEGER.format(type=_json_type(data)), code="invalid"
             )
         return super().to_internal_value(data)
+
+    def _whole_number(self, value: Decimal) -> int:
+        if not value.is_finite() or value != value.to_integral_value():
+            raise serializers.ValidationError(NOT_WHOLE.format(value=value), code="invalid")
+        if value and value.adjusted() >= MAX_DIGITS:  # out of range: no huge int is built
+            if value > 0:
+                self.fail("max_value", max_value=self.max_value)
+            self.fail("min_value", min_value=self.min_value)
+        return int(value)
 
 
 class StrictBooleanField(serializers.BooleanField):

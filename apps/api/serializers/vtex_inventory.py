@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from rest_framework import serializers
 
+from apps.api.bodies import CaseInsensitiveFields
 from apps.api.serializers.fields import (
     BalanceDateField,
     LeadTimeField,
@@ -20,7 +21,7 @@ from apps.inventory.planning import Operation, StockChange
 _QUANTITY = {"min_value": 0, "max_value": settings.INVENTORY_MAX_QUANTITY}
 
 
-class VtexInventoryUpdateSerializer(serializers.Serializer):
+class VtexInventoryUpdateSerializer(CaseInsensitiveFields, serializers.Serializer):
     """PUT …/skus/{skuId}/warehouses/{warehouseId}: every field optional; missing or null
     take VTEX's defaults (quantity 0, not unlimited, lead time 0, as of now)."""
 
@@ -42,7 +43,7 @@ class VtexInventoryUpdateSerializer(serializers.Serializer):
         )
 
 
-class VtexQuantityUpdateSerializer(serializers.Serializer):
+class VtexQuantityUpdateSerializer(CaseInsensitiveFields, serializers.Serializer):
     """PATCH …/quantity: a count; the unlimited flag changes only when given, the lead time
     never."""
 
@@ -62,7 +63,7 @@ class VtexQuantityUpdateSerializer(serializers.Serializer):
         )
 
 
-class VtexLeadTimeUpdateSerializer(serializers.Serializer):
+class VtexLeadTimeUpdateSerializer(CaseInsensitiveFields, serializers.Serializer):
     """PATCH …/lead-time: only the lead time; empty or malformed is refused."""
 
     leadTime = LeadTimeField()

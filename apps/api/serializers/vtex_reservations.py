@@ -19,6 +19,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.api.bodies import CaseInsensitiveFields
 from apps.api.serializers.fields import (
     LEAD_TIME_PATTERN,
     LeadTimeField,
@@ -104,7 +105,7 @@ class LockIdField(StrictCharField):
         return value
 
 
-class VtexReservationItemSerializer(serializers.Serializer):
+class VtexReservationItemSerializer(CaseInsensitiveFields, serializers.Serializer):
     """VTEX's `item`: only the SKU id and the quantity are used; `kitItem`, `price`,
     `modal`, `additionalHandlingTime` and `dimension` are accepted and ignored."""
 
@@ -112,7 +113,7 @@ class VtexReservationItemSerializer(serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=settings.INVENTORY_MAX_QUANTITY)
 
 
-class VtexDeliveryItemOptionSerializer(serializers.Serializer):
+class VtexDeliveryItemOptionSerializer(CaseInsensitiveFields, serializers.Serializer):
     """One reserved line. VTEX picks a warehouse by SLA when `wareHouseId` is null; this
     service does not route orders, so the warehouse is required."""
 
@@ -120,7 +121,7 @@ class VtexDeliveryItemOptionSerializer(serializers.Serializer):
     wareHouseId = IdField(help_text="The warehouse to reserve in (its `warehouse_id`).")
 
 
-class VtexReservationCreateSerializer(serializers.Serializer):
+class VtexReservationCreateSerializer(CaseInsensitiveFields, serializers.Serializer):
     salesChannel = TextField(max_length=32, trim_whitespace=False)
     lockId = LockIdField(
         required=False,

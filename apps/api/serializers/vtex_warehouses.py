@@ -4,6 +4,7 @@ are checked to be objects and otherwise ignored; both lists come back empty."""
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from apps.api.bodies import CaseInsensitiveFields
 from apps.api.serializers.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 
 WAREHOUSE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:@-]*$"
@@ -16,7 +17,7 @@ BLANK_NAME = "Give a name with at least one visible character (and no NUL)."
 INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 
 
-class VtexWarehouseWriteSerializer(serializers.Serializer):
+class VtexWarehouseWriteSerializer(CaseInsensitiveFields, serializers.Serializer):
     id = StrictCharField(
         max_length=64, validators=[RegexValidator(WAREHOUSE_ID_PATTERN, INVALID_WAREHOUSE_ID)]
     )

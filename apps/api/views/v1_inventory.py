@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.authentication import actor_of
+from apps.api.bodies import validated_body
 from apps.api.concurrency import etag, expected_version, if_match_precondition
 from apps.api.filters import InventoryFilter, MovementFilter, SkuFilter, WarehouseFilter
 from apps.api.serializers import v1
@@ -151,8 +152,7 @@ class InventoryDetail(APIView):
         },
     )
     def patch(self, request, sku_id: str, warehouse_id: str) -> Response:
-        serializer = v1.InventoryUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, v1.InventoryUpdateSerializer)
         with if_match_precondition():
             inventory_change_apply(
                 change=serializer.stock_change(sku_id, warehouse_id, expected_version(request)),
@@ -182,8 +182,7 @@ class Transactions(APIView):
         },
     )
     def post(self, request, sku_id: str, warehouse_id: str) -> Response:
-        serializer = v1.TransactionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, v1.TransactionSerializer)
         with transaction.atomic(), if_match_precondition():
             outcome = inventory_change_apply(
                 change=serializer.stock_change(sku_id, warehouse_id, expected_version(request)),
@@ -220,8 +219,7 @@ class Bulk(APIView):
         responses={202: v1.JobSerializer, **errors(400)},
     )
     def post(self, request) -> Response:
-        serializer = v1.BulkSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, v1.BulkSerializer)
         job = inventory_bulk_submit(
             records=serializer.validated_data["records"], actor=actor_of(request)
         )

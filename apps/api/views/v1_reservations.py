@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.authentication import actor_of
+from apps.api.bodies import validated_body
 from apps.api.filters import ReservationFilter
 from apps.api.serializers import v1
 from apps.api.views.base import errors
@@ -51,8 +52,7 @@ class Reservations(generics.ListAPIView):
         responses={201: v1.ReservationSerializer, **errors(400, 404, 409, 422)},
     )
     def post(self, request) -> Response:
-        serializer = v1.ReservationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, v1.ReservationCreateSerializer)
         reservation = reservation_create(
             **serializer.service_kwargs(), source=Source.API, actor=actor_of(request)
         )

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.api import selectors
 from apps.api.authentication import actor_of
+from apps.api.bodies import validated_body
 from apps.api.concurrency import expected_version, if_match_precondition
 from apps.api.serializers.vtex_inventory import (
     VtexInventoryUpdateSerializer,
@@ -33,8 +34,7 @@ WRITE_PERMISSIONS = ("inventory.update_count",)
 
 def _apply(request, serializer_class, sku_id: str, warehouse_id: str) -> None:
     """Validate the body and apply it; with ``If-Match``, only if the row is at that version."""
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
+    serializer = validated_body(request, serializer_class)
     change = replace(
         serializer.stock_change(sku_id, warehouse_id), expected_version=expected_version(request)
     )

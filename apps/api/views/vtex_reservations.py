@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.authentication import actor_of
+from apps.api.bodies import validated_body
 from apps.api.serializers.vtex_reservations import (
     VtexReservationCreateSerializer,
     VtexReservationSerializer,
@@ -78,8 +79,7 @@ class Reservations(APIView):
         responses={200: VtexReservationSerializer, **errors(400, 404, 409, 422)},
     )
     def post(self, request) -> Response:
-        serializer = VtexReservationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, VtexReservationCreateSerializer)
         reservation = reservation_create(
             **serializer.service_kwargs(), source=Source.API, actor=actor_of(request)
         )

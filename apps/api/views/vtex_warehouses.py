@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api import selectors
+from apps.api.bodies import validated_body
 from apps.api.serializers.vtex_warehouses import (
     VtexWarehouseSerializer,
     VtexWarehouseWriteSerializer,
@@ -41,9 +42,7 @@ class Warehouses(APIView):
         responses={200: VtexWarehouseSerializer, **errors(400)},
     )
     def post(self, request) -> Response:
-        serializer = VtexWarehouseWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated_body(request, VtexWarehouseWriteSerializer).validated_data
         warehouse, _ = services.warehouse_save(
             warehouse_id=data["id"],
             name=data["name"],
