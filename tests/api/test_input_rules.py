@@ -2,8 +2,10 @@
 understood exactly or refused with nothing changed."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from apps.inventory.models import Inventory, Movement
 from apps.reservations.models import Reservation
@@ -123,7 +125,7 @@ def test_nested_vtex_fields_match_whatever_their_case(api, row):
 
 @pytest.mark.parametrize(("text", "expected"), [("5.0", 5), ("1e3", 1000), ("1.0E1", 10)])
 def test_whole_numbers_written_with_a_fraction_or_exponent_are_accepted(api, row, text, expected):
-    response = put_raw(api, '{"quantity": ' + text + '}')
+    response = put_raw(api, '{"quantity": ' + text + "}")
 
     assert response.status_code == 200
     assert total(row) == expected
@@ -138,7 +140,7 @@ def test_whole_numbers_written_with_a_fraction_or_exponent_are_accepted(api, row
     ],
 )
 def test_numbers_that_are_not_whole_or_in_range_are_refused_by_name(api, row, text, message):
-    response = put_raw(api, '{"quantity": ' + text + '}')
+    response = put_raw(api, '{"quantity": ' + text + "}")
 
     assert response.status_code == 400
     assert response.json()["details"] == {"quantity": [message]}
@@ -196,3 +198,75 @@ def test_answers_are_json_whatever_accept_asks_for(api, row, accept):
     assert read.json()["skuId"] == "25"
     assert (write.status_code, write.json()) == (200, True)
     assert total(row) == 2
+
+
+# --- Dates and lead times -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unset", ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000+03:00"]
+)
+def test_dotnet_default_date_means_now_even_after_a_dated_count(api, row, unset):
+    recent = timezone.now().isoformat()
+    dated = api.put(PUT, {"quantity": 5, "dateUtcOnBalanceSystem": recent}, format="json")
+    before = timezone.now()
+
+    response = api.put(PUT, {"quantity": 6, "dateUtcOnBalanceSystem": unset}, format="json")
+
+    assert dated.status_code == 200 and response.status_code == 200
+    row.refresh_from_db()
+    assert row.total_quantity == 6
+    assert row.balance_as_of >= before
+    assert movements(row) == 3
+
+
+def test_a_count_dated_a_little_ahead_counts_as_now_and_locks_nobody_out(api, row):
+    ahead = (timezone.now() + timedelta(minutes=5)).isoformat()
+
+    fast_clock = api.put(PUT, {"quantity": 5, "dateUtcOnBalanceSystem": ahead}, format="json")
+    undated = api.put(PUT, {"quantity": 6}, format="json")
+
+    assert (fast_clock.status_code, undated.status_code) == (200, 200)
+    row.refresh_from_db()
+    assert row.total_quantity == 6
+    assert row.balance_as_of <= timezone.now()
+    assert movements(row) == 3
+
+
+def test_a_count_dated_far_ahead_is_refused(api, row):
+    ahead = (timezone.now() + timedelta(hours=1)).isoformat()
+
+    response = api.put(PUT, {"quantity": 5, "dateUtcOnBalanceSystem": ahead}, format="json")
+
+    assert response.status_code == 400
+    assert "more than 10 minutes in the future" in response.json()["message"]
+    assert total(row) == 10
+
+
+def test_lower_case_t_and_z_are_read(api):
+    SKUFactory(sku_id="25")
+    WarehouseFactory(warehouse_id="wh")
+
+    response = api.put(
+        PUT, {"quantity": 5, "dateUtcOnBalanceSystem": "2024-06-13t00:52:16z"}, format="json"
+    )
+
+    assert response.status_code == 200
+    row = Inventory.objects.get(sku__sku_id="25", warehouse__warehouse_id="wh")
+    assert row.balance_as_of == datetime(2024, 6, 13, 0, 52, 16, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.02:03:04.5", timedelta(days=1, hours=2, minutes=3, seconds=4.5)),
+        ("00:00:01.0000001", timedelta(seconds=1)),
+        ("2.00:00:00.1234567", timedelta(days=2, microseconds=123457)),
+    ],
+)
+def test_dotnet_timespans_with_fractions_of_a_second_are_read(api, row, text, expected):
+    response = api.put(PUT, {"quantity": 5, "leadTime": text}, format="json")
+
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.lead_time == expected

@@ -26,17 +26,24 @@ INVALID_DATE = (
 DATE_IN_FUTURE = "{value!r} is more than {minutes} minutes in the future."
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
-"""How far ahead of this server's clock an as-of time may be (clock skew). A later one
-would make every count sent "now" look stale until that time comes, so it is refused."""
+"""How far ahead of this server's clock an as-of time may be (clock skew). Within it the
+time counts as "now" (the moment the row is locked), so a fast ERP clock never makes later
+undated counts look stale; further ahead it is refused, as a date nobody meant."""
+
+NOT_GIVEN = datetime.min
+""".NET's ``default(DateTime)``, ``0001-01-01T00:00:00``: what an ERP that never sets the
+field sends. It means "not given" (now), whatever offset it carries."""
 
 LEAD_TIME_PATTERN = (
     r"^(\d{1,4}"  # days
-    r"|(\d{1,4}\.)?([01]?\d|2[0-3]):[0-5]\d:[0-5]\d"  # [days.]hours:minutes:seconds
+    r"|(\d{1,4}\.)?([01]?\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,7})?"  # [d.]hh:mm:ss[.fffffff]
     r"|\d{1,4}:([01]\d|2[0-3]):[0-5]\d)$"  # days:hours:minutes (.NET, see below)
 )
 # .NET's TimeSpan reads "78:00:00" as 78 days (d:hh:mm) when it is not a valid hh:mm:ss;
 # VTEX documents that behaviour, so ERPs relying on it keep working.
 _DOTNET_DAYS = re.compile(r"^(\d{1,4}):(\d{2}):(\d{2})$")
+# .NET prints a TimeSpan's fraction of a second after the seconds: "1.02:03:04.5000000".
+_DOTNET_FRACTION = re.compile(r"^(.*:\d{2})\.(\d{1,7})$")
 
 
 def _json_type(value) -> str:
@@ -121,6 +128,11 @@ class LeadTimeField(serializers.Field):
 
 
 def parse_vtex_lead_time(text: str) -> timedelta:
+    fraction = _DOTNET_FRACTION.match(text.strip())
+    if fraction:
+        whole, digits = fraction.groups()
+        microseconds = round(int(digits) * 10 ** (6 - len(digits)))
+        return parse_vtex_lead_time(whole) + timedelta(microseconds=microseconds)
     try:
         return parse_lead_time(text)
     except ValueError:
@@ -155,7 +167,9 @@ def format_vtex_lead_time(value: timedelta) -> str:
 )
 class BalanceDateField(serializers.Field):
     """An ISO 8601 date and time; without an offset it is UTC (VTEX's ``…OnBalanceSystem``
-    times are UTC). Empty or null means "now" (the time the row is locked)."""
+    times are UTC); ``t`` and ``z`` may be lower case. Empty, null, .NET's
+    ``0001-01-01T00:00:00`` or a time up to ``FUTURE_TOLERANCE`` ahead mean "now" (the time
+    the row is locked, validated as ``None``); further ahead is refused."""
 
     def validate_empty_values(self, data):
         if isinstance(data, str) and not data.strip():
@@ -164,27 +178,38 @@ class BalanceDateField(serializers.Field):
 
     @staticmethod
     def parse(text: str) -> datetime | None:
-        """The time in UTC, or None if ``text`` is not an ISO 8601 date and time."""
+        """The time in UTC (``NOT_GIVEN`` for .NET's default), or None if ``text`` is not an
+        ISO 8601 date and time."""
+        text = text.strip().upper()
+        if not text.isascii():
+            return None
         try:
-            value = parse_datetime(text.strip())
-            if value is not None and timezone.is_naive(value):
+            value = parse_datetime(text)
+            if value is None:
+                return None
+            if value.replace(tzinfo=None) == NOT_GIVEN:
+                return NOT_GIVEN.replace(tzinfo=UTC)
+            if timezone.is_naive(value):
                 value = value.replace(tzinfo=UTC)
-            return value.astimezone(UTC) if value is not None else None
+            return value.astimezone(UTC)
         except (ValueError, OverflowError):
             return None
 
-    def to_internal_value(self, data) -> datetime:
+    def to_internal_value(self, data) -> datetime | None:
         if not isinstance(data, str):
             raise serializers.ValidationError(NOT_A_STRING.format(type=_json_type(data)))
         value = self.parse(data)
         if value is None:
             raise serializers.ValidationError(INVALID_DATE.format(value=data))
-        if value > timezone.now() + FUTURE_TOLERANCE:
+        now = timezone.now()
+        if value > now + FUTURE_TOLERANCE:
             raise serializers.ValidationError(
                 DATE_IN_FUTURE.format(
                     value=data, minutes=int(FUTURE_TOLERANCE.total_seconds() / 60)
                 )
             )
+        if value > now or value.replace(tzinfo=None) == NOT_GIVEN:
+            return None
         return value
 
     def to_representation(self, value: datetime) -> str:
