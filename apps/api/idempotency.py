@@ -3,8 +3,9 @@
 The first response to a key is stored for ``API_IDEMPOTENCY_TTL`` and replayed unchanged
 (with ``Idempotent-Replayed: true``) to a retry with the same key and the same request. The
 same key with a different request is refused (422); a retry while the first is still being
-processed is refused (409). Keys belong to the caller (API key or user), never shared; the
-app key is public, so its token is checked before anything is claimed or replayed.
+processed is refused (409 with ``Retry-After``: the one refusal worth retrying). Keys
+belong to the caller (API key or user), never shared; the app key is public, so its token
+is checked before anything is claimed or replayed.
 The claim of a key, the request and the storing of its answer run in one transaction, so a
 write commits only together with the answer a retry will get, and a request that dies
 releases its key. Answers that did not do anything (401, 403, 429, 5xx; a 5xx's writes are
@@ -31,6 +32,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 KEPT_HEADERS = ("ETag", "Location")
 NOT_KEPT = {401, 403, 429}
 ABANDONED_AFTER = timedelta(minutes=5)
+IN_FLIGHT_RETRY_AFTER_SECONDS = 1
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 BAD_KEY = "Idempotency-Key must be 1 to 255 visible ASCII characters."
@@ -130,7 +132,9 @@ def _waiting_at_most(timeout: str):
 
 
 def _in_flight() -> JsonResponse:
-    return JsonResponse(error_body("idempotency_in_flight", IN_FLIGHT), status=409)
+    response = JsonResponse(error_body("idempotency_in_flight", IN_FLIGHT), status=409)
+    response["Retry-After"] = str(IN_FLIGHT_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:

@@ -53,7 +53,7 @@ class ExceedsAllocated(Unprocessable):
     code = "exceeds_allocated"
 
 
-class StaleBalance(Conflict):
+class StaleBalance(Unprocessable):  # final: clients must not retry (see README)
     code = "stale_balance"
 
 

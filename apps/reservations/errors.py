@@ -1,6 +1,6 @@
 """Why a reservation operation was refused. Message templates are constants tests assert on."""
 
-from apps.core.errors import ApplicationError, Conflict, NotFound
+from apps.core.errors import ApplicationError, NotFound, Unprocessable
 
 RESERVATION_NOT_FOUND = "Reservation '{reservation_id}' does not exist."
 RESERVATION_EXISTS = "Reservation '{reservation_id}' already exists."
@@ -16,11 +16,11 @@ class ReservationNotFound(NotFound):
     code = "reservation_not_found"
 
 
-class ReservationExists(Conflict):
+class ReservationExists(Unprocessable):  # final: clients must not retry (see README)
     code = "reservation_exists"
 
 
-class InvalidTransition(Conflict):
+class InvalidTransition(Unprocessable):  # final: clients must not retry
     code = "invalid_transition"
 
 

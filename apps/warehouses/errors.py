@@ -1,6 +1,6 @@
 """Why a warehouse change was refused. Message templates are constants tests assert on."""
 
-from apps.core.errors import Conflict
+from apps.core.errors import Unprocessable
 
 WAREHOUSE_HAS_STOCK = (
     "Warehouse '{warehouse_id}' still holds stock ({rows} inventory row(s) with units counted "
@@ -12,9 +12,9 @@ WAREHOUSE_HAS_HISTORY = (
 )
 
 
-class WarehouseHasStock(Conflict):
+class WarehouseHasStock(Unprocessable):  # final: clients must not retry (see README)
     code = "warehouse_has_stock"
 
 
-class WarehouseHasHistory(Conflict):
+class WarehouseHasHistory(Unprocessable):
     code = "warehouse_has_history"

@@ -106,7 +106,7 @@ def test_reservation_lifecycle_over_the_api(api, shelf):
     assert created.json()["status"] == "authorized"
     assert confirmed.json()["status"] == "confirmed"
     assert acknowledged.json()["status"] == "acknowledged"
-    assert cancel.status_code == 409
+    assert cancel.status_code == 422
     assert cancel.json()["message"] == (
         f"Reservation '{reservation_id}' is acknowledged; it cannot be cancelled."
     )
@@ -174,7 +174,7 @@ def test_same_key_with_another_body_is_refused(api, shelf):
 
 
 @pytest.mark.django_db
-def test_a_key_still_in_flight_gets_409(api, write_key, shelf):
+def test_a_key_still_in_flight_gets_a_retryable_409_with_retry_after(api, write_key, shelf):
     url, body = "/api/v1/inventories/A/main/transactions", {"action": "decrement", "quantity": 2}
     same_request = APIRequestFactory().post(url, body, format="json")
     IdempotencyRecord.objects.create(  # the first request with this key is still running
@@ -187,5 +187,6 @@ def test_a_key_still_in_flight_gets_409(api, write_key, shelf):
     response = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
 
     assert response.status_code == 409
+    assert response["Retry-After"] == "1"
     assert response.json()["code"] == "idempotency_in_flight"
     assert Inventory.objects.get(sku__sku_id="A").total_quantity == 10

@@ -123,7 +123,7 @@ def test_put_older_balance_is_refused_with_stale_balance_and_changes_nothing(api
         format="json",
     )
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "stale_balance"
     assert "older than the current one" in body["message"]
@@ -282,7 +282,7 @@ def test_patch_quantity_requires_quantity(api, sku, warehouse):
     assert_valid_response(QUANTITY, "patch", response)
 
 
-def test_patch_quantity_stale_balance_is_409(api, sku, warehouse):
+def test_patch_quantity_stale_balance_is_a_final_422(api, sku, warehouse):
     stocked(10, sku=sku, warehouse=warehouse, as_of=datetime(2024, 6, 13, tzinfo=UTC))
 
     response = api.patch(
@@ -291,7 +291,7 @@ def test_patch_quantity_stale_balance_is_409(api, sku, warehouse):
         "json",
     )
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json()["code"] == "stale_balance"
 
 

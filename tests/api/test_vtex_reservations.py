@@ -225,7 +225,7 @@ def test_an_overdue_authorized_reservation_reads_expired_and_is_not_listed(api, 
     assert data["Status"] == 4
     assert parse(data["CanceledDateUtc"]) == past
     assert listed == []
-    assert confirm.status_code == 409  # touching it expires it for good
+    assert confirm.status_code == 422  # touching it expires it for good
     assert api.get(DETAIL.format(reservationId="order-1")).json()["Status"] == 4
     assert reserved(shelf["29"]) == 0
 
@@ -309,13 +309,13 @@ def test_insufficient_stock_is_422_naming_every_short_item_and_changes_nothing(a
     assert (reserved(shelf["29"]), reserved(shelf["30"])) == (0, 0)
 
 
-def test_invalid_transition_is_409_naming_the_current_status(api, shelf):
+def test_invalid_transition_is_a_final_422_naming_the_current_status(api, shelf):
     create(api, line("29", "1937054", 1), lock_id="order-1")
     api.post(CANCEL.format(reservationId="order-1"))
 
     response = api.post(CONFIRM.format(reservationId="order-1"))
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     error = response.json()
     assert error["code"] == "invalid_transition"
     assert error["message"] == "Reservation 'order-1' is cancelled; it cannot be confirmed."
@@ -329,7 +329,7 @@ def test_acknowledged_cannot_be_cancelled(api, shelf):
 
     response = api.post(CANCEL.format(reservationId="order-1"))
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert "is acknowledged" in response.json()["message"]
     assert reserved(shelf["29"]) == 1
 
@@ -344,12 +344,12 @@ def test_unknown_reservation_is_404(api, shelf, path):
     assert response.json()["message"] == "Reservation 'missing' does not exist."
 
 
-def test_a_lock_id_already_used_is_409_and_keeps_the_first(api, shelf):
+def test_a_lock_id_already_used_is_a_final_422_and_keeps_the_first(api, shelf):
     create(api, line("29", "1937054", 1), lock_id="order-1")
 
     response = api.post(CREATE, body(line("29", "1937054", 2), lock_id="order-1"), format="json")
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json()["code"] == "reservation_exists"
     assert reserved(shelf["29"]) == 1
 

@@ -135,7 +135,7 @@ def test_delete_is_refused_while_stock_exists(api):
 
     response = api.delete(ONE.format(warehouseId="full"))
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "warehouse_has_stock"
     assert body["message"] == WAREHOUSE_HAS_STOCK.format(warehouse_id="full", rows=1)
@@ -150,7 +150,7 @@ def test_delete_is_refused_while_units_are_reserved(api):
 
     response = api.delete(ONE.format(warehouseId="held"))
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json()["code"] == "warehouse_has_stock"
 
 
@@ -161,7 +161,7 @@ def test_delete_is_refused_once_stock_has_history(api):
 
     response = api.delete(ONE.format(warehouseId="used"))
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json()["code"] == "warehouse_has_history"
     assert response.json()["message"] == WAREHOUSE_HAS_HISTORY.format(warehouse_id="used", rows=1)
 

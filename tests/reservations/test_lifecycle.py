@@ -191,7 +191,7 @@ def test_invalid_transitions_name_the_current_status(action, status, message_act
         action(reservation_id=reservation.reservation_id)
 
     assert refused.value.code == "invalid_transition"
-    assert refused.value.http_status == 409
+    assert refused.value.http_status == 422
     assert refused.value.message == (
         f"Reservation '{reservation.reservation_id}' is {status}; it cannot be {message_action}."
     )

@@ -16,9 +16,11 @@ _MEANINGS = {
     401: "No valid credentials (missing, wrong or revoked API key).",
     403: "The key lacks the scope (read for GET, write otherwise).",
     404: "Unknown SKU, warehouse or path.",
-    409: "Conflict with the current state (e.g. stale_balance).",
+    409: "idempotency_in_flight: the same Idempotency-Key is still running; retry after "
+    "Retry-After (the only refusal worth retrying besides 429 and 5xx).",
     412: "If-Match no longer matches the inventory's ETag (it changed since you read it).",
-    422: "Refused by a stock rule (e.g. insufficient_stock).",
+    422: "Refused by a rule (insufficient_stock, stale_balance, invalid_transition, "
+    "reservation_exists, …): final, nothing changed; do not retry.",
     429: "Rate limit of the key exceeded; see Retry-After.",
 }
 

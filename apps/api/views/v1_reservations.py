@@ -75,10 +75,10 @@ def _transition_view(service, summary: str):
             summary=summary,
             description=(
                 "Repeating a transition already done is a no-op success; an invalid one is "
-                "refused with 409 `invalid_transition` naming the current status."
+                "refused with 422 `invalid_transition` naming the current status."
             ),
             request=None,
-            responses={200: v1.ReservationSerializer, **errors(404, 409)},
+            responses={200: v1.ReservationSerializer, **errors(404, 409, 422)},
         )
         def post(self, request, reservation_id: str) -> Response:
             service(reservation_id=reservation_id, source=Source.API, actor=actor_of(request))

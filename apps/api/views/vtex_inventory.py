@@ -2,7 +2,7 @@
 
 Writes go through ``apps.inventory.services.inventory_change_apply`` with source ``api``
 and the caller as actor; refusals come back as the error shape (404 unknown SKU or
-warehouse, 409 ``stale_balance``, …).
+warehouse, 422 ``stale_balance``, …).
 """
 
 from dataclasses import replace
@@ -52,7 +52,7 @@ class InventoryBySkuAndWarehouse(APIView):
             "Sets the counted total (SPEC §3) as of `dateUtcOnBalanceSystem` (now when null "
             "or empty; no offset means UTC). Missing or null fields take VTEX's defaults: "
             "quantity 0, unlimitedQuantity false, leadTime 0. A balance older than the "
-            "stored one is refused with 409 `stale_balance`."
+            "stored one is refused with 422 `stale_balance`."
         ),
         tags=TAGS,
         parameters=[SKU_ID, WAREHOUSE_ID],
@@ -71,7 +71,7 @@ class InventoryBySkuAndWarehouse(APIView):
         ],
         responses={
             200: OpenApiResponse(OpenApiTypes.BOOL, "Always `true`."),
-            **errors(400, 404, 409, 412),
+            **errors(400, 404, 409, 412, 422),
         },
     )
     def put(self, request, skuId: str, warehouseId: str) -> Response:
@@ -99,7 +99,10 @@ class InventoryQuantity(APIView):
                 request_only=True,
             )
         ],
-        responses={204: OpenApiResponse(description="Applied."), **errors(400, 404, 409, 412)},
+        responses={
+            204: OpenApiResponse(description="Applied."),
+            **errors(400, 404, 409, 412, 422),
+        },
     )
     def patch(self, request, skuId: str, warehouseId: str) -> Response:
         _apply(request, VtexQuantityUpdateSerializer, skuId, warehouseId)

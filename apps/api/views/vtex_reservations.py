@@ -3,7 +3,7 @@ the reservations holding a SKU in a warehouse.
 
 Writes go through ``apps.reservations.services`` with source ``api`` and the caller as actor;
 refusals come back as the error shape (404 ``reservation_not_found`` / ``unknown_sku`` /
-``unknown_warehouse``, 409 ``invalid_transition`` / ``reservation_exists``, 422
+``unknown_warehouse``, 422 ``invalid_transition`` / ``reservation_exists`` /
 ``insufficient_stock``). Every answer is the reservation in VTEX's shape (see
 ``serializers.vtex_reservations``); VTEX documents 200 for all of them.
 """
@@ -55,7 +55,7 @@ class Reservations(APIView):
         summary="Create reservation",
         description=(
             "Reserves every item or none (SPEC §4): 422 `insufficient_stock` names every "
-            "short item; unknown SKUs or warehouses are 404; a `lockId` already used is 409 "
+            "short item; unknown SKUs or warehouses are 404; a `lockId` already used is 422 "
             "`reservation_exists`. The reservation is authorized (Status 1) until "
             "`MaximumConfirmationDateUtc`. Only `item.id`, `item.quantity` and `wareHouseId` "
             "of each line are used (required here: warehouses are not picked by SLA)."
@@ -107,13 +107,13 @@ def _transition_view(service, operation_id: str, summary: str, description: str)
             summary=summary,
             description=(
                 f"{description} Repeating it is a no-op success; from any other status it is "
-                "refused with 409 `invalid_transition` naming the current status. Answers the "
+                "refused with 422 `invalid_transition` naming the current status. Answers the "
                 "reservation (VTEX documents no body)."
             ),
             tags=TAGS,
             parameters=[RESERVATION_ID],
             request=None,
-            responses={200: VtexReservationSerializer, **errors(404, 409)},
+            responses={200: VtexReservationSerializer, **errors(404, 409, 422)},
         )
         def post(self, request, reservationId: str) -> Response:
             service(reservation_id=reservationId, source=Source.API, actor=actor_of(request))

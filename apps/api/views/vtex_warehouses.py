@@ -70,13 +70,16 @@ class WarehouseDetail(APIView):
         operation_id="RemoveWarehouse",
         summary="Remove warehouse",
         description=(
-            "Refused with 409 `warehouse_has_stock` while any of its inventories has units "
-            "counted or reserved, and with 409 `warehouse_has_history` once its stock has "
+            "Refused with 422 `warehouse_has_stock` while any of its inventories has units "
+            "counted or reserved, and with 422 `warehouse_has_history` once its stock has "
             "ledger movements (the ledger is kept forever: deactivate it instead)."
         ),
         tags=TAGS,
         parameters=[WAREHOUSE_ID],
-        responses={200: OpenApiResponse(description="Deleted; empty body."), **errors(404, 409)},
+        responses={
+            200: OpenApiResponse(description="Deleted; empty body."),
+            **errors(404, 409, 422),
+        },
     )
     def delete(self, request, warehouseId: str) -> Response:
         services.warehouse_delete(warehouse_id=warehouseId)
