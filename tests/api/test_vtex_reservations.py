@@ -224,7 +224,7 @@ def test_an_overdue_authorized_reservation_reads_expired_and_is_not_listed(api, 
 
     assert data["Status"] == 4
     assert parse(data["CanceledDateUtc"]) == past
-    assert listed == []
+    assert listed["items"] == []
     assert confirm.status_code == 422  # touching it expires it for good
     assert api.get(DETAIL.format(reservationId="order-1")).json()["Status"] == 4
     assert reserved(shelf["29"]) == 0
@@ -245,7 +245,8 @@ def test_list_by_warehouse_and_sku_answers_the_reservations_holding_it(api, shel
 
     assert response.status_code == 200
     assert_valid_response(BY_WAREHOUSE_AND_SKU, "get", response)
-    data = response.json()
+    assert response.json()["paging"] == {"page": 1, "perPage": 50, "total": 2, "pages": 1}
+    data = response.json()["items"]
     assert [(r["LockId"], r["Status"]) for r in data] == [("a", 1), ("b", 2)]
     assert [entry["item"]["id"] for entry in data[0]["SlaRequest"]] == ["29", "30"]
     assert sum(
@@ -256,12 +257,34 @@ def test_list_by_warehouse_and_sku_answers_the_reservations_holding_it(api, shel
     ) == reserved(shelf["29"])
 
 
+def test_list_by_warehouse_and_sku_honours_page_and_per_page(api, shelf):
+    for lock_id in ("a", "b", "c"):
+        create(api, line("29", "1937054", 1), lock_id=lock_id)
+    url = BY_WAREHOUSE_AND_SKU.format(warehouseId="1937054", skuId="29")
+
+    second = api.get(url, {"page": 2, "perPage": 2}).json()
+    past_the_end = api.get(url, {"page": 3, "perPage": 2}).json()
+    refused = api.get(url, {"perPage": "²"})
+
+    assert [r["LockId"] for r in second["items"]] == ["c"]
+    assert second["paging"] == {"page": 2, "perPage": 2, "total": 3, "pages": 2}
+    assert past_the_end["items"] == []
+    assert refused.status_code == 400
+    assert refused.json()["details"] == {
+        "perPage": ["perPage must be one whole number from 1 to 1000."]
+    }
+
+
 def test_list_for_a_known_pair_without_reservations_is_empty(api, shelf):
     WarehouseFactory(warehouse_id="empty")
 
     response = api.get(BY_WAREHOUSE_AND_SKU.format(warehouseId="empty", skuId="29"))
 
-    assert (response.status_code, response.json()) == (200, [])
+    assert response.status_code == 200
+    assert response.json() == {
+        "items": [],
+        "paging": {"page": 1, "perPage": 50, "total": 0, "pages": 0},
+    }
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.api.authentication import actor_of
 from apps.api.bodies import validated_body
+from apps.api.paging import PAGE_PARAMETERS, vtex_page, vtex_page_schema
 from apps.api.serializers.vtex_reservations import (
     VtexReservationCreateSerializer,
     VtexReservationSerializer,
@@ -151,15 +152,21 @@ class ReservationsByWarehouseAndSku(APIView):
         description=(
             "The reservations holding units of the SKU in the warehouse (authorized and not "
             "past expiry, confirmed, or acknowledged and not yet counted out), oldest first, "
-            "each with all its lines. Unknown SKU or warehouse: 404. A SKU whose id is "
+            "each with all its lines, in VTEX's paged shape (`items` and `paging`; "
+            "`page` from 1, `perPage` up to 1000). Unknown SKU or warehouse: 404. A SKU "
+            "whose id is "
             "`confirm`, `acknowledge` or `cancel` cannot be listed here (those paths are the "
             "transitions)."
         ),
         tags=TAGS,
-        parameters=[WAREHOUSE_ID, SKU_ID],
-        responses={200: VtexReservationSerializer(many=True), **errors(404)},
+        parameters=[WAREHOUSE_ID, SKU_ID, *PAGE_PARAMETERS],
+        responses={200: vtex_page_schema(VtexReservationSerializer), **errors(400, 404)},
     )
     def get(self, request, warehouseId: str, skuId: str) -> Response:
         now = timezone.now()
         reservations = reservations_holding(sku_id=skuId, warehouse_id=warehouseId, now=now)
-        return Response([vtex_reservation(reservation, now=now) for reservation in reservations])
+        return Response(
+            vtex_page(
+                request, reservations, lambda reservation: vtex_reservation(reservation, now=now)
+            )
+        )
