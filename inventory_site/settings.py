@@ -241,6 +241,9 @@ CSRF_FAILURE_VIEW = "apps.api.errors.csrf_failure_handler"
 # Requests per API key (or staff user), per worker process with the default in-process
 # cache; empty turns the limit off.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "6000/min")
+# Failed authentication attempts per client address (REMOTE_ADDR); past it the address gets
+# 429 until the window ends. Empty turns it off.
+API_AUTH_FAILURE_RATE = os.environ.get("API_AUTH_FAILURE_RATE", "30/min")
 # How long the first answer to an Idempotency-Key is kept and replayed.
 API_IDEMPOTENCY_TTL = timedelta(hours=env_int("API_IDEMPOTENCY_TTL_HOURS", 24))
 

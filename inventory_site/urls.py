@@ -1,7 +1,7 @@
 """Root URLs: the admin (merchants) and the API (ERPs).
 
-Under /api/ every answer is JSON: unknown paths hit ``api_not_found`` and the error handlers
-below answer JSON there (Django's pages elsewhere).
+Under /api/ (in any case) every answer is JSON: unknown paths hit ``api_not_found`` and the
+error handlers below answer JSON there (Django's pages elsewhere).
 """
 
 from django.contrib import admin
@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
     path("api/", include("apps.api.urls")),
-    re_path(r"^api/", api_not_found),
+    re_path(r"^[aA][pP][iI]/", api_not_found),
 ]
 
 handler400 = "apps.api.errors.bad_request_handler"

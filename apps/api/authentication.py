@@ -12,6 +12,7 @@ from rest_framework import authentication, exceptions
 
 from apps.api.models import ApiKey
 from apps.api.services import api_key_touch, hash_token
+from apps.api.throttling import AuthFailureLimit
 
 APP_KEY_HEADER = "HTTP_X_VTEX_API_APPKEY"
 APP_TOKEN_HEADER = "HTTP_X_VTEX_API_APPTOKEN"
@@ -57,17 +58,25 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         meta = request.META
         app_key, token = meta.get(APP_KEY_HEADER), meta.get(APP_TOKEN_HEADER)
-        if app_key is None and token is None:
-            scheme, _, bearer = meta.get("HTTP_AUTHORIZATION", "").partition(" ")
-            if scheme.lower() != "bearer":
-                return None
-            return self._check(_BY_TOKEN_HASH, hash_token(bearer.strip()), None)
-        if not app_key or not token:
-            raise exceptions.AuthenticationFailed(INCOMPLETE_CREDENTIALS, "incomplete_credentials")
-        return self._check(_BY_APP_KEY, app_key, token)
+        scheme, _, bearer = meta.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if app_key is None and token is None and scheme.lower() != "bearer":
+            return None
+        failures = AuthFailureLimit(request)
+        if failures.exceeded():
+            raise failures.refusal()
+        try:
+            if app_key is None and token is None:
+                return self._checked(api_key_for_bearer(bearer))
+            if not app_key or not token:
+                raise exceptions.AuthenticationFailed(
+                    INCOMPLETE_CREDENTIALS, "incomplete_credentials"
+                )
+            return self._checked(api_key_for(app_key, token))
+        except exceptions.AuthenticationFailed:
+            failures.record_failure()
+            raise
 
-    def _check(self, sql: str, value: str, token: str | None):
-        key = _matching_key(sql, value, token)
+    def _checked(self, key: ApiKey | None):
         if key is None:
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIALS, "invalid_credentials")
         if not key.is_active:
@@ -82,6 +91,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 def api_key_for(app_key: str, token: str) -> ApiKey | None:
     """The API key ``app_key`` names if ``token`` is its token (revoked or not), else None."""
     return _matching_key(_BY_APP_KEY, app_key, token)
+
+
+def api_key_for_bearer(token: str) -> ApiKey | None:
+    """The API key whose token is ``token`` (revoked or not), else None."""
+    return _matching_key(_BY_TOKEN_HASH, hash_token(token.strip()), None)
 
 
 def _matching_key(sql: str, value: str, token: str | None) -> ApiKey | None:

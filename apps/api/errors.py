@@ -14,7 +14,8 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -127,12 +128,25 @@ def _is_api(request) -> bool:
 
 
 @csrf_exempt  # a 404 whatever the method; CSRF would answer an HTML 403 first
-def api_not_found(request, *args, **kwargs) -> JsonResponse:
-    """Any path under /api/ that no endpoint serves."""
+def api_not_found(request, *args, **kwargs) -> HttpResponse:
+    """Any path under /api/ (in any case) that no endpoint serves; a path that only has a
+    trailing slash too many is served by its endpoint (ERPs often add one)."""
+    if request.path_info.endswith("/"):
+        match = _resolve(request.path_info.rstrip("/"))
+        if match is not None and match.func is not api_not_found:
+            request.resolver_match = match
+            return match.func(request, *match.args, **match.kwargs)
     return JsonResponse(
         error_body("not_found", NOT_FOUND.format(path=request.path)),
         status=status.HTTP_404_NOT_FOUND,
     )
+
+
+def _resolve(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def not_found_handler(request, exception=None):

@@ -22,7 +22,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
-from apps.api.authentication import api_key_for
+from apps.api.authentication import api_key_for, api_key_for_bearer
 from apps.api.errors import API_PREFIX, error_body
 from apps.api.models import IdempotencyRecord
 
@@ -148,19 +148,21 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
 
 
 def _caller(request) -> str | None:
-    """Who owns the key: the API key (once its token checks out), a hash of a bearer token,
-    or the session user; ``None`` for an app key sent without its valid token."""
+    """Who owns the key: the API key, however it was sent (VTEX's headers or a bearer
+    token: one namespace per key), once its token checks out; else the session user.
+    ``None`` for credentials that do not check out."""
     app_key = request.headers.get("X-VTEX-API-AppKey")
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
     if app_key:
         key = api_key_for(app_key, request.headers.get("X-VTEX-API-AppToken", ""))
-        if key is None or not key.is_active:
-            return None
-        return f"key:{app_key}"[:200]
-    authorization = request.headers.get("Authorization", "")
-    if authorization:
-        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()
-    user = getattr(request, "user", None)
-    return f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
+    elif scheme.lower() == "bearer":
+        key = api_key_for_bearer(bearer)
+    else:
+        user = getattr(request, "user", None)
+        return f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
+    if key is None or not key.is_active:
+        return None
+    return f"key:{key.app_key}"[:200]
 
 
 def request_fingerprint(request) -> str:

@@ -6,7 +6,12 @@ on its own, so the effective limit is the rate times the number of web processes
 a shared cache (``CACHES``) to make it exact.
 """
 
+import math
+import time
+
 from django.conf import settings
+from django.core.cache import cache
+from rest_framework import exceptions
 from rest_framework.throttling import SimpleRateThrottle
 
 from apps.api.models import ApiKey
@@ -24,3 +29,40 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if request.user and request.user.is_authenticated:
             return self.cache_format % {"scope": "session", "ident": request.user.pk}
         return None
+
+
+AUTH_FAILURES_EXCEEDED = (
+    "Too many failed authentication attempts from this address; retry in {wait} s."
+)
+
+
+class AuthFailureLimit:
+    """Failed authentication attempts per client address (``REMOTE_ADDR``), at most
+    ``settings.API_AUTH_FAILURE_RATE`` (e.g. ``"30/min"``; empty turns it off). Past it, every
+    request with credentials from that address is refused (429, ``Retry-After``) until the
+    window ends, right ones too, so guessing tokens gets nowhere. Counted in fixed windows in
+    Django's cache (shared between processes when ``CACHES`` is)."""
+
+    def __init__(self, request):
+        rate = settings.API_AUTH_FAILURE_RATE
+        self.limit, self.duration = SimpleRateThrottle.parse_rate(None, rate) if rate else (0, 0)
+        now = time.time()
+        window = int(now // self.duration) if self.duration else 0
+        self.wait = math.ceil(self.duration - now % self.duration) if self.duration else 0
+        address = request.META.get("REMOTE_ADDR", "")
+        self.key = f"api-auth-failures:{address}:{window}"
+
+    def exceeded(self) -> bool:
+        return bool(self.limit) and cache.get(self.key, 0) >= self.limit
+
+    def record_failure(self) -> None:
+        if not self.limit:
+            return
+        cache.add(self.key, 0, self.duration + 1)
+        try:
+            cache.incr(self.key)
+        except ValueError:  # expired between add and incr
+            cache.set(self.key, 1, self.duration + 1)
+
+    def refusal(self) -> exceptions.Throttled:
+        return exceptions.Throttled(self.wait, AUTH_FAILURES_EXCEEDED.format(wait=self.wait))

@@ -1,5 +1,6 @@
-"""API routes. VTEX's paths are mirrored exactly (case included, no trailing slash); path
-parameters keep VTEX's names (``skuId``, ``warehouseId``) so the schema reads like VTEX's.
+"""API routes. VTEX's paths are mirrored exactly (case included; a trailing slash is
+tolerated, see ``errors.api_not_found``); path parameters keep VTEX's names (``skuId``,
+``warehouseId``) so the schema reads like VTEX's.
 
 Any other path under /api/ answers the JSON 404 (``errors.api_not_found``), added last by
 the root URLconf.

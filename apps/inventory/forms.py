@@ -5,16 +5,15 @@ the preview page posts them back with ``version-<inventory pk>``, the version th
 Malformed values become row errors here, so the services only ever see whole numbers.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from apps.core.numbers import parse_whole_number
 
 COUNT_PREFIX = "count-"
 VERSION_PREFIX = "version-"
 NOT_A_WHOLE_NUMBER = "“{value}” is not a whole number."
 NOT_PREVIEWED = "Preview the count before saving it."
-
-_INTEGER = re.compile(r"[+-]?\d+")
 
 
 @dataclass(frozen=True)
@@ -36,21 +35,16 @@ def typed_counts(data: Mapping[str, str], *, require_version: bool = False) -> l
     """
     counts = []
     for name, raw in data.items():
-        pk, value = name.removeprefix(COUNT_PREFIX), raw.strip()
-        if not name.startswith(COUNT_PREFIX) or not pk.isdigit() or not value:
+        row, value = name.removeprefix(COUNT_PREFIX), raw.strip()
+        pk = parse_whole_number(row)
+        if not name.startswith(COUNT_PREFIX) or pk is None or pk < 1 or not value:
             continue
-        version = data.get(f"{VERSION_PREFIX}{pk}", "")
-        if not _INTEGER.fullmatch(value):
-            counts.append(TypedCount(int(pk), value, error=NOT_A_WHOLE_NUMBER.format(value=value)))
-        elif require_version and not version.isdigit():
-            counts.append(TypedCount(int(pk), value, error=NOT_PREVIEWED))
+        version = parse_whole_number(data.get(f"{VERSION_PREFIX}{row}", ""))
+        quantity = parse_whole_number(value)
+        if quantity is None:
+            counts.append(TypedCount(pk, value, error=NOT_A_WHOLE_NUMBER.format(value=value)))
+        elif require_version and (version is None or version < 0):
+            counts.append(TypedCount(pk, value, error=NOT_PREVIEWED))
         else:
-            counts.append(
-                TypedCount(
-                    int(pk),
-                    value,
-                    quantity=int(value),
-                    version=int(version) if version.isdigit() else None,
-                )
-            )
+            counts.append(TypedCount(pk, value, quantity=quantity, version=version))
     return sorted(counts, key=lambda count: count.inventory_id)

@@ -18,6 +18,7 @@ from apps.api.filters import InventoryFilter, MovementFilter, SkuFilter, Warehou
 from apps.api.serializers import v1
 from apps.api.views.base import errors
 from apps.catalog.models import SKU
+from apps.core.numbers import parse_whole_number
 from apps.inventory.bulk_jobs import KIND as BULK_KIND
 from apps.inventory.bulk_jobs import inventory_bulk_submit
 from apps.inventory.errors import UNKNOWN_SKU, UNKNOWN_WAREHOUSE, UnknownSku, UnknownWarehouse
@@ -26,6 +27,7 @@ from apps.inventory.services import inventory_change_apply
 from apps.jobs.models import Job
 from apps.warehouses.models import Warehouse
 
+READ_PERMISSIONS = ("inventory.view_inventory",)
 WRITE_PERMISSIONS = ("inventory.update_count",)
 BAD_PAGE_SIZE = "page_size must be one whole number from 1 to {limit}."
 
@@ -42,11 +44,12 @@ class ById(CursorPagination):
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
-        if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
+        size = parse_whole_number(raw[0]) if len(raw) == 1 else None
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {self.page_size_query_param: [BAD_PAGE_SIZE.format(limit=self.max_page_size)]}
             )
-        return int(raw[0])
+        return size
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -61,6 +64,7 @@ class NewestFirst(ById):
 
 
 class SkuList(generics.ListAPIView):
+    session_read_permissions = ("catalog.view_sku",)
     serializer_class = v1.SkuSerializer
     queryset = SKU.objects.all()
     pagination_class = ById
@@ -74,6 +78,7 @@ class SkuList(generics.ListAPIView):
 
 
 class WarehouseList(generics.ListAPIView):
+    session_read_permissions = ("warehouses.view_warehouse",)
     serializer_class = v1.WarehouseSerializer
     queryset = Warehouse.objects.all()
     pagination_class = ById
@@ -87,6 +92,7 @@ class WarehouseList(generics.ListAPIView):
 
 
 class InventoryList(generics.ListAPIView):
+    session_read_permissions = READ_PERMISSIONS
     serializer_class = v1.InventorySerializer
     queryset = Inventory.objects.with_related()
     pagination_class = ById
@@ -130,6 +136,8 @@ def _with_etag(inventory: Inventory, code: int = status.HTTP_200_OK) -> Response
 
 class InventoryDetail(APIView):
     """One SKU in one warehouse: read it (with its ETag) or update it, Webflow-style."""
+
+    session_read_permissions = READ_PERMISSIONS
 
     session_write_permissions = WRITE_PERMISSIONS
 
@@ -228,13 +236,20 @@ class Bulk(APIView):
 
 
 class JobDetail(APIView):
+    session_read_permissions = ()  # visible to its creator and superusers only
+
     @extend_schema(tags=["Inventory v1"], responses={200: v1.JobSerializer, **errors(404)})
     def get(self, request, job_id) -> Response:
-        return Response(v1.JobSerializer(get_object_or_404(Job, pk=job_id, kind=BULK_KIND)).data)
+        jobs = Job.objects.filter(kind=BULK_KIND)
+        if not request.user.is_superuser:
+            jobs = jobs.filter(actor=actor_of(request))  # another caller's job is a 404
+        return Response(v1.JobSerializer(get_object_or_404(jobs, pk=job_id)).data)
 
 
 class MovementList(generics.ListAPIView):
     """The ledger, newest first."""
+
+    session_read_permissions = ("inventory.view_movement",)
 
     serializer_class = v1.MovementSerializer
     queryset = Movement.objects.select_related("inventory__sku", "inventory__warehouse")

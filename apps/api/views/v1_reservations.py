@@ -22,6 +22,7 @@ from apps.reservations.services import (
 )
 
 TAGS = ["Reservations v1"]
+READ_PERMISSIONS = ("reservations.view_reservation",)
 WRITE_PERMISSIONS = ("reservations.change_reservation",)
 WITH_ITEMS = Reservation.objects.prefetch_related(
     "items__inventory__sku", "items__inventory__warehouse"
@@ -29,6 +30,7 @@ WITH_ITEMS = Reservation.objects.prefetch_related(
 
 
 class Reservations(generics.ListAPIView):
+    session_read_permissions = READ_PERMISSIONS
     serializer_class = v1.ReservationSerializer
     queryset = WITH_ITEMS
     pagination_class = NewestFirst
@@ -61,6 +63,8 @@ class Reservations(generics.ListAPIView):
 
 
 class ReservationDetail(APIView):
+    session_read_permissions = READ_PERMISSIONS
+
     @extend_schema(tags=TAGS, responses={200: v1.ReservationSerializer, **errors(404)})
     def get(self, request, reservation_id: str) -> Response:
         return Response(v1.ReservationSerializer(reservation_by_id(reservation_id)).data)

@@ -29,6 +29,7 @@ from apps.inventory.models import Source
 from apps.inventory.services import inventory_change_apply
 
 TAGS = ["Inventory"]
+READ_PERMISSIONS = ("inventory.view_inventory",)
 WRITE_PERMISSIONS = ("inventory.update_count",)
 
 
@@ -128,6 +129,8 @@ class InventoryLeadTime(APIView):
 
 
 class InventoryBySku(APIView):
+    session_read_permissions = READ_PERMISSIONS
+
     @extend_schema(
         operation_id="InventoryBySku",
         summary="List inventory by SKU",
@@ -141,6 +144,8 @@ class InventoryBySku(APIView):
 
 
 class InventoryPerWarehouse(APIView):
+    session_read_permissions = READ_PERMISSIONS
+
     @extend_schema(
         operation_id="Inventoryperwarehouse",
         summary="List inventory by SKU per warehouse",

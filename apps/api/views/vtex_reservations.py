@@ -32,6 +32,7 @@ from apps.reservations.services import (
 )
 
 TAGS = ["Reservations"]
+READ_PERMISSIONS = ("reservations.view_reservation",)
 WRITE_PERMISSIONS = ("reservations.change_reservation",)
 RESERVATION_ID = OpenApiParameter(
     "reservationId",
@@ -88,6 +89,8 @@ class Reservations(APIView):
 
 
 class ReservationDetail(APIView):
+    session_read_permissions = READ_PERMISSIONS
+
     @extend_schema(
         operation_id="ReservationById",
         summary="Get reservation",
@@ -146,6 +149,8 @@ CancelReservation = _transition_view(
 
 
 class ReservationsByWarehouseAndSku(APIView):
+    session_read_permissions = READ_PERMISSIONS
+
     @extend_schema(
         operation_id="ReservationbyWarehouseandSku",
         summary="List reservation by warehouse and SKU",

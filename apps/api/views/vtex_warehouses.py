@@ -14,9 +14,11 @@ from apps.api.views.base import WAREHOUSE_ID, errors
 from apps.warehouses import services
 
 TAGS = ["Warehouses"]
+READ_PERMISSIONS = ("warehouses.view_warehouse",)
 
 
 class Warehouses(APIView):
+    session_read_permissions = READ_PERMISSIONS
     session_write_permissions = ("warehouses.add_warehouse", "warehouses.change_warehouse")
 
     @extend_schema(
@@ -53,6 +55,7 @@ class Warehouses(APIView):
 
 
 class WarehouseDetail(APIView):
+    session_read_permissions = READ_PERMISSIONS
     session_write_permissions = ("warehouses.delete_warehouse",)
 
     @extend_schema(
