@@ -254,3 +254,24 @@ def test_update_count_without_view_permission_is_not_enough(staff):
     response = client.post(PREVIEW, {f"count-{inventory.pk}": "3"})
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"count-²": "3"},
+        {"count-{pk}": "²"},
+        {"count-{pk}": "٣"},
+        {"count-{pk}": "9" * 5000},
+        {"count-{pk}": "3", "version-{pk}": "²"},
+    ],
+)
+def test_unicode_digits_and_huge_numbers_in_count_forms_are_row_errors_not_500s(clerk, fields):
+    inventory = stocked(5)
+    data = {name.format(pk=inventory.pk): value.format() for name, value in fields.items()}
+
+    preview = clerk.post(PREVIEW, data)
+    save = clerk.post(APPLY, data, follow=True)
+
+    assert preview.status_code in (200, 302) and save.status_code == 200
+    assert totals(inventory) == [5]
