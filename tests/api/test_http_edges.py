@@ -106,3 +106,38 @@ def test_an_empty_body_is_a_400_not_a_count_of_zero(gunicorn_server, key_headers
     assert answer["code"] == "empty_body"
     assert reloaded(row).total_quantity == 10
     assert ledger(row) == [(0, 10)]
+
+
+def test_pascal_case_fields_are_applied(gunicorn_server, key_headers, row):
+    body = json.dumps({"Quantity": 8, "UnlimitedQuantity": False, "LeadTime": "1.02:03:04.5"})
+
+    status, _, answer = gunicorn_server.json_request(
+        "PUT", put_path(row), body.encode(), key_headers
+    )
+
+    assert (status, answer) == (200, True)
+    assert reloaded(row).total_quantity == 8
+    assert ledger(row) == [(0, 10), (10, 8)]
+
+
+def test_vtex_accept_header_gets_json_and_the_write_applies(gunicorn_server, key_headers, row):
+    headers = {**key_headers, "Accept": "application/vnd.vtex.ds.v10+json"}
+
+    status, response_headers, answer = gunicorn_server.json_request(
+        "PUT", put_path(row), b'{"quantity": 6}', headers
+    )
+
+    assert (status, answer) == (200, True)
+    assert response_headers["Content-Type"] == "application/json"
+    assert reloaded(row).total_quantity == 6
+    assert ledger(row) == [(0, 10), (10, 6)]
+
+
+def test_dotnet_default_date_is_now_not_a_stale_balance(gunicorn_server, key_headers, row):
+    body = b'{"quantity": 4, "dateUtcOnBalanceSystem": "0001-01-01T00:00:00"}'
+
+    status, _, answer = gunicorn_server.json_request("PUT", put_path(row), body, key_headers)
+
+    assert (status, answer) == (200, True)
+    assert reloaded(row).total_quantity == 4
+    assert ledger(row) == [(0, 10), (10, 4)]
