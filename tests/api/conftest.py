@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 
 from apps.api.services import api_key_create
 from tests.api.live_server import gunicorn_server  # noqa: F401 (a fixture for tests here)
+from tests.factories import SKUFactory, WarehouseFactory, stocked
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +41,9 @@ def api(write_key) -> APIClient:
 @pytest.fixture
 def reader(read_key) -> APIClient:
     return key_client(read_key)
+
+
+@pytest.fixture
+def row(db):
+    """SKU 25 in warehouse wh, counted at 10 units (one movement)."""
+    return stocked(10, sku=SKUFactory(sku_id="25"), warehouse=WarehouseFactory(warehouse_id="wh"))

@@ -6,22 +6,12 @@ from django.contrib.auth.models import Permission, User
 from rest_framework.test import APIClient
 
 from apps.api.services import api_key_create
-from apps.inventory.models import Inventory, Movement
+from apps.inventory.models import Movement
 from tests.api.conftest import key_client
-from tests.factories import SKUFactory, WarehouseFactory, bulk_count_job, stocked
+from tests.api.test_input_rules import PUT, total
+from tests.factories import bulk_count_job
 
 pytestmark = pytest.mark.django_db
-
-PUT = "/api/logistics/pvt/inventory/skus/25/warehouses/wh"
-
-
-@pytest.fixture
-def row():
-    return stocked(10, sku=SKUFactory(sku_id="25"), warehouse=WarehouseFactory(warehouse_id="wh"))
-
-
-def total(row) -> int:
-    return Inventory.objects.get(pk=row.pk).total_quantity
 
 
 # --- Paths --------------------------------------------------------------------------------

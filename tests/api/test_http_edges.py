@@ -9,7 +9,6 @@ import pytest
 
 from apps.api.services import api_key_create
 from apps.inventory.models import Inventory, Movement
-from tests.factories import stocked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,12 +23,6 @@ def key_headers():
         "X-VTEX-API-AppToken": issued.token,
         "Content-Type": "application/json; charset=utf-8",
     }
-
-
-@pytest.fixture
-def row():
-    """A counted row (10 units, one movement) the ERP writes to."""
-    return stocked(10)
 
 
 def put_path(inventory: Inventory) -> str:

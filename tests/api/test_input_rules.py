@@ -17,11 +17,6 @@ PUT = "/api/logistics/pvt/inventory/skus/25/warehouses/wh"
 RESERVATIONS = "/api/logistics/pvt/inventory/reservations"
 
 
-@pytest.fixture
-def row():
-    return stocked(10, sku=SKUFactory(sku_id="25"), warehouse=WarehouseFactory(warehouse_id="wh"))
-
-
 def total(row) -> int:
     return Inventory.objects.get(pk=row.pk).total_quantity
 

@@ -11,7 +11,6 @@ from vtex import VTEX, VTEXConfig, VTEXPaginatedItemsResponse, VTEXResponseError
 from apps.api.services import api_key_create
 from apps.inventory.models import Inventory, Movement
 from apps.reservations.models import Reservation
-from tests.factories import SKUFactory, WarehouseFactory, stocked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,11 +55,6 @@ def client(transport):
         log_4xx=False,
     )
     return VTEX(config)
-
-
-@pytest.fixture
-def row():
-    return stocked(10, sku=SKUFactory(sku_id="25"), warehouse=WarehouseFactory(warehouse_id="wh"))
 
 
 def call(client, method: str, path: str, **kwargs):
