@@ -21,11 +21,14 @@ BAD_PARAMETER = "{name} must be one whole number from 1 to {limit}."
 
 PAGE_PARAMETERS = [
     OpenApiParameter(
-        "page", int, OpenApiParameter.QUERY, description="Page number, from 1 (default 1)."
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        OpenApiParameter.QUERY,
+        description="Page number, from 1 (default 1).",
     ),
     OpenApiParameter(
         "perPage",
-        int,
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         OpenApiParameter.QUERY,
         description=f"Items per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE}).",
     ),
