@@ -212,6 +212,18 @@ INVENTORY_IMPORT_BACKGROUND_ROWS = env_int("INVENTORY_IMPORT_BACKGROUND_ROWS", 2
 # PostgreSQL), so a job and its queue entry are committed together. Workers:
 # ``python manage.py db_worker``.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job whose handler raises is retried after JOBS_RETRY_BACKOFF_SECONDS, doubling each time
+# (at most 15 minutes), and fails for good, with the reason, after JOBS_MAX_ATTEMPTS.
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 5)
+JOBS_RETRY_BACKOFF = timedelta(seconds=env_int("JOBS_RETRY_BACKOFF_SECONDS", 10))
+# Each worker records a heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for
+# JOBS_STALLED_AFTER_SECONDS is lost and its job is retried.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
+JOBS_STALLED_AFTER = timedelta(seconds=env_int("JOBS_STALLED_AFTER_SECONDS", 20))
+# Retention, enforced by run_periodic: import previews never confirmed (whole files as JSON)
+# and finished queue entries (django-tasks results) are deleted after these.
+JOBS_PREVIEW_RETENTION = timedelta(hours=env_int("JOBS_PREVIEW_RETENTION_HOURS", 24))
+JOBS_TASK_RESULT_RETENTION = timedelta(days=env_int("JOBS_TASK_RESULT_RETENTION_DAYS", 7))
 
 # --- HTTP API (Django REST framework) -----------------------------------------------------
 # API keys (VTEX's X-VTEX-API-AppKey/AppToken headers or a bearer token) or a staff session

@@ -23,7 +23,8 @@ from apps.inventory.selectors import inventory_changes_plan, inventory_versions
 from apps.inventory.services import inventory_changes_apply
 from apps.inventory.spreadsheets import RowError, TemplateRows, parse_rows, read_upload
 from apps.jobs.models import Job, JobStatus
-from apps.jobs.services import job_checkpoint, job_create, job_enqueue, job_finish
+from apps.jobs.runner import job_checkpoint, job_finish
+from apps.jobs.services import job_create, job_enqueue
 
 KIND = "inventory_import"
 BATCH_SIZE = 5000

@@ -21,7 +21,7 @@ def test_health_reports_database_and_queue(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
-    assert body["queue"] == {"waiting": 0, "oldest_waiting_seconds": 0}
+    assert body["queue"] == {"waiting": 0, "oldest_waiting_seconds": 0, "stalled": 0, "workers": 0}
 
 
 @pytest.mark.django_db
