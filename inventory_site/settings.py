@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.request_id.RequestIdMiddleware",
+    "apps.core.database_busy.DatabaseBusyMiddleware",
     "apps.api.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,7 +103,8 @@ WSGI_APPLICATION = "inventory_site.wsgi.application"
 
 # --- Database ---------------------------------------------------------------------------
 # SQLite by default. WAL, IMMEDIATE transactions and a busy timeout make concurrent writers
-# wait for each other instead of failing with "database is locked".
+# wait for each other instead of failing with "database is locked"; a request that waits
+# longer than DJANGO_SQLITE_TIMEOUT seconds gets a clear 503 (apps.core.database_busy).
 # PostgreSQL (production) through DATABASE_URL, e.g. postgres://user:pass@host:5432/inventory.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
@@ -120,7 +122,7 @@ else:
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
+                "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 30),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
