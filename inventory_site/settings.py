@@ -227,6 +227,20 @@ JOBS_STALLED_AFTER = timedelta(seconds=env_int("JOBS_STALLED_AFTER_SECONDS", 20)
 JOBS_PREVIEW_RETENTION = timedelta(hours=env_int("JOBS_PREVIEW_RETENTION_HOURS", 24))
 JOBS_TASK_RESULT_RETENTION = timedelta(days=env_int("JOBS_TASK_RESULT_RETENTION_DAYS", 7))
 
+# --- Cache ------------------------------------------------------------------------------
+# Rate-limit counters (and any other cached value) live here. With REDIS_URL (e.g.
+# redis://cache:6379/0) every process on every machine shares Redis, so limits hold across
+# them; without it, each process keeps its own in memory (the quick start, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "inventory"),
+        }
+    }
+
 # --- HTTP API (Django REST framework) -----------------------------------------------------
 # API keys (VTEX's X-VTEX-API-AppKey/AppToken headers or a bearer token) or a staff session
 # (browsable API); read scope for GET, write scope otherwise; one JSON error shape.
@@ -252,8 +266,8 @@ REST_FRAMEWORK = {
 }
 # Under /api/ even a CSRF failure answers the JSON error shape.
 CSRF_FAILURE_VIEW = "apps.api.errors.csrf_failure_handler"
-# Requests per API key (or staff user), per worker process with the default in-process
-# cache; empty turns the limit off.
+# Requests per API key (or staff user), shared by all processes with REDIS_URL, per process
+# without it; empty turns the limit off.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "6000/min")
 # How long the first answer to an Idempotency-Key is kept and replayed.
 API_IDEMPOTENCY_TTL = timedelta(hours=env_int("API_IDEMPOTENCY_TTL_HOURS", 24))

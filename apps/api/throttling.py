@@ -1,9 +1,12 @@
 """Rate limit per API key (or per session user): 429 with Retry-After (SPEC §5.3).
 
 The rate comes from ``settings.API_RATE_LIMIT`` (e.g. ``"6000/min"``; empty turns it off).
-Counts live in Django's cache: with the default in-process cache each worker process counts
-on its own, so the effective limit is the rate times the number of web processes; configure
-a shared cache (``CACHES``) to make it exact.
+Each key counts its requests in a fixed window (one minute for ``/min``) with the cache's
+atomic ``incr``, so concurrent requests never overwrite each other's counts (DRF's own
+throttle reads, appends and writes back a list: four concurrent clients got 30 requests
+through a limit of 20). Counts live in Django's cache: shared by every process and machine
+with ``REDIS_URL``, per process with the in-process default. A fixed window lets through
+at most twice the rate across a window boundary.
 """
 
 from django.conf import settings
@@ -24,3 +27,23 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if request.user and request.user.is_authenticated:
             return self.cache_format % {"scope": "session", "ident": request.user.pk}
         return None
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = f"{self.key}:{int(self.now // self.duration)}"
+        self.cache.add(window, 0, self.duration)
+        try:
+            count = self.cache.incr(window)
+        except ValueError:  # the window expired between add and incr: a new one starts
+            self.cache.add(window, 1, self.duration)
+            count = 1
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        """Seconds until the current window ends (``Retry-After``)."""
+        return self.duration - self.now % self.duration
