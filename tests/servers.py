@@ -115,8 +115,46 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[int]:
         yield port
 
 
-def nginx_config(template: Path, **values: str) -> str:
-    text = template.read_text()
-    for name, value in values.items():
-        text = text.replace("{{" + name + "}}", value)
-    return text
+SITE_CONFIG = Path(settings.BASE_DIR) / "deploy" / "nginx-inventory.conf"
+
+
+def nginx_config(directory: Path, *, port: int, upstreams: list[int]) -> Path:
+    """A main nginx config that runs from ``directory`` and includes the repository's site
+    config, pointed at ``upstreams`` (gunicorn ports) and listening on ``port``."""
+    site = SITE_CONFIG.read_text()
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    servers = "".join(f"server 127.0.0.1:{upstream};\n    " for upstream in upstreams)
+    site = site.replace("server 127.0.0.1:8000;   # one line per gunicorn node\n    ", servers)
+    (directory / "site.conf").write_text(site)
+    temp = {name: directory / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for path in temp.values():
+        path.mkdir(mode=0o777, exist_ok=True)
+        path.chmod(0o777)
+    main = f"""
+pid {directory}/nginx.pid;
+error_log {directory}/error.log;
+worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp["body"]};
+    proxy_temp_path {temp["proxy"]};
+    fastcgi_temp_path {temp["fastcgi"]};
+    uwsgi_temp_path {temp["uwsgi"]};
+    scgi_temp_path {temp["scgi"]};
+    include {directory}/site.conf;
+}}
+"""
+    (directory / "nginx.conf").write_text(main)
+    return directory / "nginx.conf"
+
+
+@contextlib.contextmanager
+def nginx(directory: Path, *, upstreams: list[int]) -> Iterator[int]:
+    """nginx with the repository's site config in front of ``upstreams``; yields its port."""
+    port = free_port()
+    config = nginx_config(directory, port=port, upstreams=upstreams)
+    command = [require_program("nginx"), "-c", str(config), "-g", "daemon off;"]
+    with running(command, stderr=subprocess.DEVNULL) as process:
+        wait_for_port(port, process)
+        yield port
