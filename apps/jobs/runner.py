@@ -68,7 +68,10 @@ def job_run(*, job_id: str, worker_id: str = "") -> str:
     try:
         return _run_handler(job, _handlers[job.kind])
     except Exception as error:  # the attempt failed; its work was rolled back
-        logger.exception("Job %s (%s) attempt %s failed", job_id, job.kind, job.attempts)
+        logger.exception(
+            "Job attempt failed",
+            extra={"job_id": str(job_id), "kind": job.kind, "attempt": job.attempts},
+        )
         with transaction.atomic():
             job_attempt_failed(
                 job_id=job_id, attempt=job.attempts, reason=f"{type(error).__name__}: {error}"

@@ -48,6 +48,20 @@ def test_json_log_lines_carry_the_request_id():
     assert (line["message"], line["request_id"], line["level"]) == ("count saved", "req-7", "INFO")
 
 
+def test_json_log_lines_keep_extra_fields():
+    logger = logging.getLogger("tests.extra")
+    record = logger.makeRecord(
+        logger.name, logging.WARNING, __file__, 1, "job failed", None, None,
+        extra={"job_id": "j-1", "attempt": 3, "worker": object()},
+    )  # fmt: skip
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert (line["message"], line["job_id"], line["attempt"]) == ("job failed", "j-1", 3)
+    assert line["worker"].startswith("<object object")
+    assert "args" not in line and "levelno" not in line
+
+
 def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
