@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from deploy.nginx_local import nginx_config
+
 START_SECONDS = 60
 
 
@@ -113,40 +115,6 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[int]:
     ) as process:  # fmt: skip
         wait_until_answering(f"http://127.0.0.1:{port}/healthz", process)
         yield port
-
-
-SITE_CONFIG = Path(settings.BASE_DIR) / "deploy" / "nginx-inventory.conf"
-
-
-def nginx_config(directory: Path, *, port: int, upstreams: list[int]) -> Path:
-    """A main nginx config that runs from ``directory`` and includes the repository's site
-    config, pointed at ``upstreams`` (gunicorn ports) and listening on ``port``."""
-    site = SITE_CONFIG.read_text()
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    servers = "".join(f"server 127.0.0.1:{upstream};\n    " for upstream in upstreams)
-    site = site.replace("server 127.0.0.1:8000;   # one line per gunicorn node\n    ", servers)
-    (directory / "site.conf").write_text(site)
-    temp = {name: directory / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for path in temp.values():
-        path.mkdir(mode=0o777, exist_ok=True)
-        path.chmod(0o777)
-    main = f"""
-pid {directory}/nginx.pid;
-error_log {directory}/error.log;
-worker_processes 1;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp["body"]};
-    proxy_temp_path {temp["proxy"]};
-    fastcgi_temp_path {temp["fastcgi"]};
-    uwsgi_temp_path {temp["uwsgi"]};
-    scgi_temp_path {temp["scgi"]};
-    include {directory}/site.conf;
-}}
-"""
-    (directory / "nginx.conf").write_text(main)
-    return directory / "nginx.conf"
 
 
 @contextlib.contextmanager

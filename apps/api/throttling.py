@@ -6,13 +6,18 @@ atomic ``incr``, so concurrent requests never overwrite each other's counts (DRF
 throttle reads, appends and writes back a list: four concurrent clients got 30 requests
 through a limit of 20). Counts live in Django's cache: shared by every process and machine
 with ``REDIS_URL``, per process with the in-process default. A fixed window lets through
-at most twice the rate across a window boundary.
+at most twice the rate across a window boundary. While the cache is unreachable (Redis
+restarting) requests are served unlimited and a warning is logged, rather than refused.
 """
+
+import logging
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from apps.api.models import ApiKey
+
+logger = logging.getLogger(__name__)
 
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
@@ -35,7 +40,13 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if self.key is None:
             return True
         self.now = self.timer()
-        window = f"{self.key}:{int(self.now // self.duration)}"
+        try:
+            return self._count(f"{self.key}:{int(self.now // self.duration)}")
+        except Exception:  # the cache (Redis) is unreachable: serve rather than fail
+            logger.warning("Rate limit not checked: the cache is unavailable", exc_info=True)
+            return True
+
+    def _count(self, window: str) -> bool:
         self.cache.add(window, 0, self.duration)
         try:
             count = self.cache.incr(window)

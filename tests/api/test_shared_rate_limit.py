@@ -10,7 +10,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from apps.api.services import api_key_create
-from tests.servers import gunicorn, redis_server
+from tests.servers import free_port, gunicorn, redis_server
 
 LIMIT = 20
 SENT = 60
@@ -55,3 +55,18 @@ def test_a_keys_limit_holds_across_two_nodes_sharing_redis():
     assert served == LIMIT if one_window else LIMIT <= served <= 2 * LIMIT, statuses
     assert statuses.count(429) == SENT - served
     assert all(200 in node and 429 in node for node in by_node.values())  # both count together
+
+
+@pytest.mark.django_db
+def test_requests_are_served_unlimited_while_the_shared_cache_is_unreachable(settings, api):
+    settings.API_RATE_LIMIT = "1/hour"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        }
+    }
+
+    statuses = [api.get("/api/v1/warehouses").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
