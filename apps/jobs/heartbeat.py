@@ -3,7 +3,7 @@ is running, every ``JOBS_HEARTBEAT_SECONDS``; stalled jobs are then seen in seco
 
 The heartbeat runs in a thread of the worker (``db_worker`` starts it), with its own
 database connection, so a long job does not delay it. After each beat it calls ``after_beat``
-(``db_worker`` passes ``jobs_requeue_stalled``), so recovery needs no other process.
+(``db_worker`` passes ``jobs_retry_lost``), so recovery needs no other process.
 """
 
 import contextlib

@@ -59,26 +59,32 @@ def _enqueue(job: Job) -> None:
     enqueue_job(str(job.pk))
 
 
-def jobs_requeue_stalled(*, older_than: timedelta = LEGACY_STALLED_AFTER) -> int:
+def jobs_retry_lost(*, legacy_after: timedelta = LEGACY_STALLED_AFTER) -> int:
     """Retry the jobs whose worker was lost (see ``selectors.stalled_jobs``), counting it as
-    a failed attempt (so a job that kills its worker each time ends ``failed``), and queue
-    again jobs queued more than ``older_than`` ago whose queue entry was lost.
+    a failed attempt, so a job that kills its worker each time ends ``failed``.
 
     Safe because a job's work commits together with its final status (or its checkpoint):
     an unfinished attempt has left no trace, and ``job_run`` ignores a finished job.
+    Each worker's heartbeat runs it; ``job_attempt_failed`` makes sure only one retries.
     """
-    now = timezone.now()
+    stalled = stalled_jobs(now=timezone.now(), legacy_after=legacy_after)
     count = 0
-    for job in stalled_jobs(now=now, legacy_after=older_than).only("pk", "attempts", "worker_id"):
+    for job in stalled.only("pk", "attempts", "worker_id"):
         reason = f"Worker {job.worker_id or '(unknown)'} lost while running it."
         with transaction.atomic():
             retry_at = job_attempt_failed(job_id=str(job.pk), attempt=job.attempts, reason=reason)
             if retry_at:
                 enqueue_job(str(job.pk), run_after=retry_at)
         count += 1
-    for job in Job.objects.filter(status=JobStatus.QUEUED, queued_at__lt=now - older_than).only(
-        "pk"
-    ):
+    return count
+
+
+def jobs_requeue_stalled(*, older_than: timedelta = LEGACY_STALLED_AFTER) -> int:
+    """``jobs_retry_lost``, then queue again the jobs queued more than ``older_than`` ago
+    (their queue entry may have been lost); return how many jobs in all."""
+    count = jobs_retry_lost(legacy_after=older_than)
+    cutoff = timezone.now() - older_than
+    for job in Job.objects.filter(status=JobStatus.QUEUED, queued_at__lt=cutoff).only("pk"):
         _enqueue(job)
         count += 1
     return count

@@ -8,7 +8,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from apps.jobs.heartbeat import beating
-from apps.jobs.services import jobs_requeue_stalled
+from apps.jobs.services import jobs_retry_lost
 
 
 class Command(DatabaseWorkerCommand):
@@ -16,5 +16,5 @@ class Command(DatabaseWorkerCommand):
         if reload and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             # the reloader's parent only restarts the real worker, which beats itself
             return super().handle(*args, worker_id=worker_id, reload=reload, **options)
-        with beating(worker_id, after_beat=jobs_requeue_stalled):
+        with beating(worker_id, after_beat=jobs_retry_lost):
             super().handle(*args, worker_id=worker_id, reload=reload, **options)
