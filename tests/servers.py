@@ -40,7 +40,7 @@ def require_program(name: str) -> str:
     return path
 
 
-def test_database_url() -> str:
+def database_url() -> str:
     """The test database, for processes started by the test (PostgreSQL only)."""
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -103,7 +103,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[int]:
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url(),
         "WEB_CONCURRENCY": str(workers),
         **env,
         "PORT": str(port),

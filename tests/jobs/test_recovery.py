@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -23,6 +23,7 @@ from apps.jobs.services import job_create, jobs_requeue_stalled
 from tests.api.conftest import key_client
 from tests.factories import bulk_count_job, stocked
 from tests.jobs.test_bulk_jobs import run_worker
+from tests.servers import database_url
 
 HEARTBEAT_SECONDS, STALLED_AFTER_SECONDS = 1, 3
 
@@ -110,15 +111,13 @@ def test_health_fails_while_the_queue_is_stuck(client):
     }
 
 
-def _worker_env(**extra: str) -> dict[str, str]:
-    db = connection.settings_dict
+def _worker_env() -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "JOBS_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
         "JOBS_STALLED_AFTER_SECONDS": str(STALLED_AFTER_SECONDS),
         "JOBS_RETRY_BACKOFF_SECONDS": "0",
-        **extra,
     }
 
 
