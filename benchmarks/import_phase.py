@@ -27,7 +27,8 @@ from django.test import override_settings  # noqa: E402
 
 from apps.inventory.imports import inventory_import_confirm, inventory_import_preview  # noqa: E402
 from apps.jobs.models import Job  # noqa: E402
-from apps.jobs.services import job_enqueue, job_run  # noqa: E402
+from apps.jobs.runner import job_run  # noqa: E402
+from apps.jobs.services import job_enqueue  # noqa: E402
 
 
 def preview(path: str) -> str:

@@ -1,4 +1,5 @@
-"""Soak test: several processes on one PostgreSQL lose nothing under load and faults.
+"""Soak test: several processes behind nginx, on one PostgreSQL and one Redis, lose nothing
+under load and faults.
 
     .venv/bin/python benchmarks/soak.py [--duration 75] [--clients 6] [--settle 330]
         [--pg-url postgres://postgres@127.0.0.1:5433] [--pg-cluster "15 soak"]
@@ -12,17 +13,21 @@ cluster whose port is not the URL's. Such a cluster, once:
     pg_createcluster 15 soak --port 5433 -- --auth-local=trust --auth-host=trust
     pg_ctlcluster --skip-systemctl-redirect 15 soak start
 
-Web servers listen on ``SOAK_PORT`` and the next port (default 8791, 8792; loopback only).
-It stops by itself and removes its processes and its throwaway database (see harness.py).
+nginx (Debian's, with ``deploy/nginx-inventory.conf``) listens on ``SOAK_PORT`` (default
+8790), the two web servers on the next two ports, its own memory-only ``redis-server`` on
+the one after (loopback only). It stops by itself and removes its processes and its
+throwaway database (see harness.py).
 
 What it does:
 
 1. A throwaway database with 200 SKUs × 2 warehouses in stock and a read+write API key.
-2. Two gunicorn web servers (two sync workers each, own port), two ``db_worker`` job
-   workers and one ``run_periodic --every 5 --stalled-minutes 0.2``. Like a process
-   supervisor, the harness restarts any of them that exits by itself (and reports it).
-3. ``--clients`` client processes send a mixed load for ``--duration`` seconds, each
-   request to either web server: VTEX PUT counts, native deltas and transactions,
+2. Two gunicorn web servers (two sync workers each, own port) behind nginx, sharing the
+   rate limit through Redis (``REDIS_URL``, a limit high enough never to refuse), two
+   ``db_worker`` job workers (heartbeat every second, lost after 5 s) and one
+   ``run_periodic --every 5 --stalled-minutes 0.2``. Like a process supervisor, the
+   harness restarts any of them that exits by itself (and reports it).
+3. ``--clients`` client processes send a mixed load for ``--duration`` seconds through
+   nginx (which spreads it over both web servers): VTEX PUT counts, native deltas and transactions,
    reservations (create, then confirm or cancel), bulk jobs of 50 records and reads.
    Every write carries a fresh ``Idempotency-Key``; on a connection error, a 5xx or a 409
    ``idempotency_in_flight`` the client sends the same request with the same key again,
@@ -30,8 +35,8 @@ What it does:
    after the load for up to ``--settle`` seconds (a key left "in flight" by a request that
    died is released after 5 minutes).
 4. Faults during the load: at 27% of it (20 s of 75) a burst of bulk jobs, then SIGKILL of
-   a job worker while it runs one (a replacement is started); at 53% (40 s of 75) one
-   PostgreSQL restart.
+   a job worker while it runs one (a replacement is started); at 40% (30 s of 75) a Redis
+   restart (its counters are lost); at 53% (40 s of 75) one PostgreSQL restart.
 5. After the load every bulk job must finish, then the database is checked:
 
    - ``inventory_discrepancies()`` (as ``check_inventory``): totals equal their ledger,
@@ -53,6 +58,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -69,9 +75,10 @@ from urllib.parse import urlsplit
 
 SKUS = 200
 WAREHOUSES = ("wh-a", "wh-b")
-FIRST_PORT = int(os.environ.get("SOAK_PORT", "8791"))
-PORTS = (FIRST_PORT, FIRST_PORT + 1)
-KILL_AT, RESTART_AT = 0.27, 0.53  # fractions of --duration
+PROXY_PORT = int(os.environ.get("SOAK_PORT", "8790"))
+PORTS = (PROXY_PORT + 1, PROXY_PORT + 2)  # the web servers
+REDIS_PORT = PROXY_PORT + 3
+KILL_AT, REDIS_AT, RESTART_AT = 0.27, 0.40, 0.53  # fractions of --duration
 RETRY_WINDOW = 30.0  # seconds a client keeps retrying one request
 HTTP_TIMEOUT = 15.0
 VTEX = "/api/logistics/pvt/inventory"
@@ -146,7 +153,7 @@ class Client:
         return status, payload, attempts
 
     def _send(self, method, path, body, key):
-        port = self.rng.choice(PORTS)
+        port = PROXY_PORT
         headers = dict(self.headers)
         if key:
             headers["Idempotency-Key"] = key
@@ -323,7 +330,10 @@ class Processes:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SSL_REDIRECT": "false",
             "DJANGO_LOG_LEVEL": "WARNING",
-            "API_RATE_LIMIT": "",
+            "API_RATE_LIMIT": "1000000/min",  # counted in Redis, never reached
+            "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+            "JOBS_HEARTBEAT_SECONDS": "1",
+            "JOBS_STALLED_AFTER_SECONDS": "5",
             "WEB_CONCURRENCY": "2",
         }
         self.running: dict[str, subprocess.Popen] = {}
@@ -344,8 +354,16 @@ class Processes:
         )
 
     def start_all(self) -> None:
+        from deploy.nginx_local import nginx_config
+
         bin_dir = Path(sys.executable).parent
         manage = [sys.executable, "manage.py"]
+        self.start("redis", REDIS_COMMAND)
+        nginx_dir = self.log_dir / "nginx"
+        nginx_dir.mkdir()
+        config = nginx_config(nginx_dir, port=PROXY_PORT, upstreams=list(PORTS))
+        self.start("nginx", [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(config),
+                             "-g", "daemon off;"])  # fmt: skip
         for port in PORTS:
             gunicorn = [str(bin_dir / "gunicorn"), "-c", "inventory_site/gunicorn.conf.py"]
             self.start(f"web-{port}", [*gunicorn, "--bind", f"127.0.0.1:{port}", *WSGI_ARGS])
@@ -354,7 +372,7 @@ class Processes:
         self.start(
             "periodic", [*manage, "run_periodic", "--every", "5", "--stalled-minutes", "0.2"]
         )
-        for port in PORTS:
+        for port in (*PORTS, PROXY_PORT):
             wait_healthy(port, self.log_dir)
 
     def kill(self, name: str) -> int:
@@ -387,6 +405,10 @@ class Processes:
         self.running.clear()
 
 
+REDIS_COMMAND = [
+    "redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+    "--appendonly", "no",
+]  # fmt: skip
 WSGI_ARGS = ["--max-requests", "0", "--access-logfile", "/dev/null", "inventory_site.wsgi"]
 
 
@@ -437,6 +459,17 @@ def kill_worker_with_jobs(procs: Processes, harness: Client, now) -> dict:
     }
 
 
+def restart_redis(procs: Processes) -> None:
+    """Stop Redis (its counters go with it) and start it again on the same port."""
+    procs.kill("redis")
+    procs.start("redis", REDIS_COMMAND)
+    for _ in range(50):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
+                return
+        time.sleep(0.1)
+
+
 def killed_job_traces(kill: dict) -> dict[str, tuple[int, int]]:
     """Per killed job: its queue entries (the killed one is left "RUNNING" for good) and
     its ledger movements (one per changed record, none twice)."""
@@ -475,7 +508,7 @@ def check_cluster(cluster: str, pg_url: str) -> list[str]:
 
 
 def check_ports_free() -> None:
-    for port in PORTS:
+    for port in (PROXY_PORT, *PORTS, REDIS_PORT):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 raise SystemExit(f"port {port} is in use; set SOAK_PORT to another first port")
@@ -668,7 +701,7 @@ def describe_window(incidents, start, end) -> str:
     )
 
 
-def print_figures(m: dict, clients: int, duration: float, kill, restart, procs) -> None:
+def print_figures(m: dict, clients: int, duration: float, kill, redis, restart, procs) -> None:
     stats = m["stats"]
     print(f"\n=== soak: {duration:.0f} s of load, {clients} client processes ===")
     ops = {k[3:]: v for k, v in sorted(stats.items()) if k.startswith("op:")}
@@ -697,6 +730,11 @@ def print_figures(m: dict, clients: int, duration: float, kill, restart, procs) 
                 f"  job {job_id[:8]}: queue entries {entries}, {movements} ledger movement(s) "
                 f"referencing it; run_periodic: {kill.get('requeues') or 'no requeue logged'}"
             )
+    if redis:
+        print(
+            f"Redis restart: t={redis[0]:.1f}–{redis[1]:.1f} s; then: "
+            + describe_window(m["incidents"], redis[0] - 1, redis[1] + 5)
+        )
     if restart:
         print(
             f"PostgreSQL restart: t={restart[0]:.1f}–{restart[1]:.1f} s; in flight then: "
@@ -743,11 +781,15 @@ def run_load(args, procs, auth, t0, harness):
         pending = pool.starmap_async(
             client_run, [(n, auth, t0, deadline) for n in range(args.clients)]
         )
-        kill = restart = None
+        kill = redis = restart = None
         while not pending.ready():
             procs.supervise()
             if kill is None and now() >= KILL_AT * args.duration:
                 kill = kill_worker_with_jobs(procs, harness, now)
+            if redis is None and now() >= REDIS_AT * args.duration:
+                began = now()
+                restart_redis(procs)
+                redis = (began, now())
             if restart is None and now() >= RESTART_AT * args.duration:
                 began = now()
                 restart_postgres(args.cluster)
@@ -757,7 +799,7 @@ def run_load(args, procs, auth, t0, harness):
             if now() > args.duration + 2 * RETRY_WINDOW + HTTP_TIMEOUT + 30:
                 raise SystemExit("clients did not stop in time")
             time.sleep(0.2)
-        return pending.get(), kill, restart
+        return pending.get(), kill, redis, restart
     finally:
         pool.terminate()
         pool.join()
@@ -788,7 +830,7 @@ def main() -> int:
         procs.start_all()
         clock["t0"] = time.time()
         harness = Client("harness", auth, clock["t0"], seed=999)
-        reports, kill, restart = run_load(args, procs, auth, clock["t0"], harness)
+        reports, kill, redis, restart = run_load(args, procs, auth, clock["t0"], harness)
         duration = now()
         load = merge([*reports, harness.report()])
         settler = Client("settler", auth, clock["t0"], seed=998)
@@ -804,7 +846,7 @@ def main() -> int:
         procs.supervise()
     finally:
         procs.stop_all()
-    print_figures(load, len(reports), duration, kill, restart, procs)
+    print_figures(load, len(reports), duration, kill, redis, restart, procs)
     print(
         f"unanswered writes after the load: {len(merged['unresolved'])}; "
         f"answered when retried later: {len(merged['unresolved']) - len(left)}"

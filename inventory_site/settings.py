@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.request_id.RequestIdMiddleware",
+    "apps.core.database_busy.DatabaseBusyMiddleware",
     "apps.api.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,7 +103,8 @@ WSGI_APPLICATION = "inventory_site.wsgi.application"
 
 # --- Database ---------------------------------------------------------------------------
 # SQLite by default. WAL, IMMEDIATE transactions and a busy timeout make concurrent writers
-# wait for each other instead of failing with "database is locked".
+# wait for each other instead of failing with "database is locked"; a request that waits
+# longer than DJANGO_SQLITE_TIMEOUT seconds gets a clear 503 (apps.core.database_busy).
 # PostgreSQL (production) through DATABASE_URL, e.g. postgres://user:pass@host:5432/inventory.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
@@ -120,7 +122,7 @@ else:
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
+                "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 30),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
@@ -212,6 +214,32 @@ INVENTORY_IMPORT_BACKGROUND_ROWS = env_int("INVENTORY_IMPORT_BACKGROUND_ROWS", 2
 # PostgreSQL), so a job and its queue entry are committed together. Workers:
 # ``python manage.py db_worker``.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job whose handler raises is retried after JOBS_RETRY_BACKOFF_SECONDS, doubling each time
+# (at most 15 minutes), and fails for good, with the reason, after JOBS_MAX_ATTEMPTS.
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 5)
+JOBS_RETRY_BACKOFF = timedelta(seconds=env_int("JOBS_RETRY_BACKOFF_SECONDS", 10))
+# Each worker records a heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for
+# JOBS_STALLED_AFTER_SECONDS is lost and its job is retried.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
+JOBS_STALLED_AFTER = timedelta(seconds=env_int("JOBS_STALLED_AFTER_SECONDS", 20))
+# Retention, enforced by run_periodic: import previews never confirmed (whole files as JSON)
+# and finished queue entries (django-tasks results) are deleted after these.
+JOBS_PREVIEW_RETENTION = timedelta(hours=env_int("JOBS_PREVIEW_RETENTION_HOURS", 24))
+JOBS_TASK_RESULT_RETENTION = timedelta(days=env_int("JOBS_TASK_RESULT_RETENTION_DAYS", 7))
+
+# --- Cache ------------------------------------------------------------------------------
+# Rate-limit counters (and any other cached value) live here. With REDIS_URL (e.g.
+# redis://cache:6379/0) every process on every machine shares Redis, so limits hold across
+# them; without it, each process keeps its own in memory (the quick start, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "inventory"),
+        }
+    }
 
 # --- HTTP API (Django REST framework) -----------------------------------------------------
 # API keys (VTEX's X-VTEX-API-AppKey/AppToken headers or a bearer token) or a staff session
@@ -238,8 +266,8 @@ REST_FRAMEWORK = {
 }
 # Under /api/ even a CSRF failure answers the JSON error shape.
 CSRF_FAILURE_VIEW = "apps.api.errors.csrf_failure_handler"
-# Requests per API key (or staff user), per worker process with the default in-process
-# cache; empty turns the limit off.
+# Requests per API key (or staff user), shared by all processes with REDIS_URL, per process
+# without it; empty turns the limit off.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "6000/min")
 # Failed authentication attempts per client address (REMOTE_ADDR); past it the address gets
 # 429 until the window ends. Empty turns it off.

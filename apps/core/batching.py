@@ -7,12 +7,17 @@ into chunks of ``CHUNK_SIZE``.
 """
 
 import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from itertools import islice
+from typing import TypeVar
 
 import psycopg
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
+
+T = TypeVar("T")
 
 CHUNK_SIZE = 5000
 JSON_FROM = 2000
@@ -71,8 +76,25 @@ def filter_in(queryset: QuerySet, field: str, values: Collection) -> Iterator[Qu
 def execute_binary(sql: str, params: Sequence) -> list[tuple]:
     """Run ``sql`` on PostgreSQL with its parameters sent apart and in binary (``%b``);
     return its rows, if any. Django's psycopg cursors bind client-side: quoting arrays of
-    100,000 values into the SQL text takes seconds."""
+    100,000 values into the SQL text takes seconds. The server-side cursor is wrapped by
+    Django like its own, so execute wrappers (APM), the query log (``connection.queries``,
+    ``django_assert_num_queries``) and Django's database errors apply to it as to any query.
+    """
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with connection._prepare_cursor(psycopg.Cursor(connection.connection)) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+
+
+def execute_through(cursor: CursorWrapper, sql: str, run: Callable[[], T]) -> T:
+    """Do ``run``, raw-cursor work Django's wrapper has no method for (``COPY``), as the
+    statement ``sql`` of Django's ``cursor``: execute wrappers (APM) see it, the query log
+    records it and database errors are Django's, as for any other query."""
+
+    def executor(sql, params, many, context):
+        with cursor.db.wrap_database_errors:
+            return run()
+
+    logged = cursor.debug_sql(sql) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+    with logged:
+        return cursor._execute_with_wrappers(sql, None, False, executor)

@@ -13,7 +13,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+_RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+}
+"""What every record has; anything else on a record came from ``extra=``."""
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, request id, the fields
+    given with ``extra=`` (unserializable values as text) and the exception, if any."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
@@ -22,6 +33,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
+        for name, value in record.__dict__.items():
+            if name not in _RECORD_ATTRIBUTES and name not in entry:
+                entry[name] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

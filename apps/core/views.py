@@ -1,37 +1,30 @@
 """Operational endpoints."""
 
-from datetime import timedelta
-
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+
+from apps.jobs.selectors import queue_health
 
 
 @never_cache
 @require_GET
 def health(request):
-    """200 when the database answers and the job queue is readable, 503 otherwise.
+    """200 when the database answers and the job queue moves; 503 when the database does
+    not answer or the queue is stuck (a stalled job, or due work and no live worker).
 
-    Reports the queue's backlog and the age of its oldest waiting task, so a stuck or
-    missing worker shows up in monitoring.
+    Reports the queue: jobs waiting and the age of the oldest, stalled jobs, live workers.
     """
-    checks = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-        checks["queue"] = {
-            "waiting": waiting.count(),
-            "oldest_waiting_seconds": int((timezone.now() - oldest) / timedelta(seconds=1))
-            if oldest
-            else 0,
-        }
+        queue = queue_health(now=timezone.now())
     except Exception as error:  # any failure is reported as unhealthy, never raised
         return JsonResponse({"status": "unavailable", "error": type(error).__name__}, status=503)
-    return JsonResponse({"status": "ok", **checks})
+    stuck = queue.pop("stuck")
+    return JsonResponse(
+        {"status": "stuck" if stuck else "ok", "database": "ok", "queue": queue},
+        status=503 if stuck else 200,
+    )

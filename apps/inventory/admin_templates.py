@@ -17,6 +17,7 @@ from apps.core.errors import ApplicationError
 from apps.inventory.imports import KIND, inventory_import_confirm, inventory_import_preview
 from apps.inventory.spreadsheets import check_upload_size, export_template
 from apps.jobs.models import Job, JobStatus
+from apps.jobs.selectors import job_activity
 
 IMPORT_PERMISSION = "inventory.import_inventory"
 EXPORT_PERMISSION = "inventory.export_inventory"
@@ -126,6 +127,7 @@ class TemplateViews:
             return JsonResponse(
                 {
                     "status": job.status,
+                    "activity": job_activity(job),
                     "processed": job.processed,
                     "total": job.total,
                     "percent": job.progress_percent,
@@ -136,6 +138,7 @@ class TemplateViews:
             "import_status.html",
             f"Import of {job.reference}",
             job=job,
+            activity=job_activity(job),
             refused=job.results[:SHOWN_ROWS],
             shown=SHOWN_ROWS,
             changelist_url=self._url("changelist"),

@@ -7,7 +7,7 @@ class InventoryConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.inventory import bulk_jobs, imports
-        from apps.jobs.services import register_handler
+        from apps.jobs.runner import register_handler
 
         register_handler(bulk_jobs.KIND, bulk_jobs.process_bulk_job)
         register_handler(imports.KIND, imports.process_import_job, atomic=False)

@@ -6,7 +6,8 @@ arrays instead (``UPDATE … FROM unnest(…)``): one statement, linear, whateve
 Movements go in with ``COPY``, several times faster than a multi-row ``INSERT`` for big
 batches. A small write (an API call) sends the row update and the movements' ``INSERT`` as
 one statement: one round trip instead of four. Other databases (SQLite) use Django's bulk
-methods.
+methods. Every statement goes through Django's cursor wrapper (``apps.core.batching``), so
+query counts and APM see them.
 """
 
 import json
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.db import connection
 
-from apps.core.batching import execute_binary
+from apps.core.batching import execute_binary, execute_through
 from apps.inventory.models import Inventory, Movement
 from apps.inventory.planning import Snapshot
 from apps.inventory.selectors import SNAPSHOT_FIELDS
@@ -132,9 +133,14 @@ _COPY_MOVEMENTS = f"COPY {Movement._meta.db_table} ({', '.join(MOVEMENT_COLUMNS)
 
 
 def _copy_movements(movements: Collection[dict[str, Any]]) -> None:
-    with connection.cursor() as cursor, cursor.cursor.copy(_COPY_MOVEMENTS) as copy:
-        for values in movements:
-            copy.write_row(_movement_row(values))
+    with connection.cursor() as cursor:
+
+        def copy_rows() -> None:
+            with cursor.cursor.copy(_COPY_MOVEMENTS) as copy:
+                for values in movements:
+                    copy.write_row(_movement_row(values))
+
+        execute_through(cursor, _COPY_MOVEMENTS, copy_rows)
 
 
 def _insert_statement(movements: Collection[dict[str, Any]]) -> tuple[str, list]:

@@ -1,42 +1,17 @@
-"""Creating, running and recovering jobs.
+"""Creating, queueing, recovering and pruning jobs (running them: ``apps.jobs.runner``)."""
 
-Handlers are registered per job kind by the apps that own the work (``register_handler``)
-and return the per-item results. An *atomic* handler runs inside the job's transaction, so
-its work and the job's final status commit together (a killed worker leaves nothing). A
-*batched* handler commits its work batch by batch through ``job_checkpoint``, which records
-progress in the same transaction; run again, it resumes after the last checkpoint.
-"""
-
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from apps.core.errors import Conflict
-from apps.jobs.models import Job, JobStatus
-
-Results = list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Handler:
-    run: Callable[[Job], Results]
-    atomic: bool = True
-
-
-_handlers: dict[str, Handler] = {}
-
-
-class CheckpointConflict(Conflict):
-    code = "job_checkpoint_conflict"
-
-
-def register_handler(kind: str, run: Callable[[Job], Results], *, atomic: bool = True) -> None:
-    _handlers[kind] = Handler(run, atomic)
+from apps.jobs.models import Job, JobStatus, Worker
+from apps.jobs.runner import job_attempt_failed
+from apps.jobs.selectors import LEGACY_STALLED_AFTER, stalled_jobs
+from apps.jobs.tasks import enqueue_job
 
 
 def job_create(
@@ -79,106 +54,53 @@ def job_enqueue(*, job: Job) -> None:
 
 
 def _enqueue(job: Job) -> None:
-    from apps.jobs.tasks import run_job
-
     job.queued_at = timezone.now()
     Job.objects.filter(pk=job.pk).update(queued_at=job.queued_at)
-    run_job.enqueue(str(job.pk))
+    enqueue_job(str(job.pk))
 
 
-def job_run(*, job_id: str) -> str:
-    """Run a job; a finished job is left alone, so a duplicate delivery is harmless.
+def jobs_retry_lost(*, legacy_after: timedelta = LEGACY_STALLED_AFTER) -> int:
+    """Retry the jobs whose worker was lost (see ``selectors.stalled_jobs``), counting it as
+    a failed attempt, so a job that kills its worker each time ends ``failed``.
 
-    "running" is committed first, so it can be seen while the work goes on.
+    Safe because a job's work commits together with its final status (or its checkpoint):
+    an unfinished attempt has left no trace, and ``job_run`` ignores a finished job.
+    Each worker's heartbeat runs it; ``job_attempt_failed`` makes sure only one retries.
     """
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job_id)
-        if job.is_finished:
-            return job.status
-        job.status, job.started_at, job.attempts = (
-            JobStatus.RUNNING,
-            timezone.now(),
-            job.attempts + 1,
-        )
-        job.save(update_fields=["status", "started_at", "attempts"])
-    handler = _handlers[job.kind]
-    if not handler.atomic:
-        handler.run(job)
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job_id)
-        if job.is_finished:
-            return job.status
-        if handler.atomic:
-            job_finish(job=job, results=handler.run(job))
-        else:
-            job_finish(job=job, results=job.results, processed=job.processed)
-    return job.status
+    stalled = stalled_jobs(now=timezone.now(), legacy_after=legacy_after)
+    count = 0
+    for job in stalled.only("pk", "attempts", "worker_id"):
+        reason = f"Worker {job.worker_id or '(unknown)'} lost while running it."
+        with transaction.atomic():
+            retry_at = job_attempt_failed(job_id=str(job.pk), attempt=job.attempts, reason=reason)
+            if retry_at:
+                enqueue_job(str(job.pk), run_after=retry_at)
+        count += 1
+    return count
 
 
-def job_checkpoint(*, job: Job, done_before: int, done: int, results: Results) -> None:
-    """Record a batch of ``done`` items of a batched job (``results``: those worth keeping,
-    e.g. the errors), inside the batch's own transaction.
-
-    Refuses (and so rolls the batch back) if another run already recorded this batch.
-    """
-    locked = Job.objects.select_for_update().only("processed", "results", "status").get(pk=job.pk)
-    if locked.processed != done_before or locked.is_finished:
-        raise CheckpointConflict(f"Job {job.pk} moved on to item {locked.processed}.")
-    locked.results = locked.results + results
-    locked.processed = done_before + done
-    locked.save(update_fields=["results", "processed"])
-    job.results, job.processed = locked.results, locked.processed
-
-
-_FINISH_FIELDS = (
-    "results",
-    "processed",
-    "failed_count",
-    "succeeded_count",
-    "status",
-    "error",
-    "finished_at",
-)
-"""What finishing writes: never the payload, which can be a whole spreadsheet."""
-
-
-def job_finish(
-    *, job: Job, results: Results, processed: int | None = None, error: str = ""
-) -> None:
-    """Record a job's results and final status (inside the caller's transaction).
-
-    ``processed`` defaults to one item per result; items without a result succeeded.
-    """
-    processed = len(results) if processed is None else processed
-    failed = sum(1 for result in results if result.get("status") == "error")
-    job.results = results
-    job.processed = processed
-    job.failed_count = failed
-    job.succeeded_count = processed - failed
-    if not failed:
-        job.status = JobStatus.SUCCEEDED
-    elif failed == processed:
-        job.status = JobStatus.FAILED
-    else:
-        job.status = JobStatus.PARTIALLY_FAILED
-    job.error = error
-    job.finished_at = timezone.now()
-    job.save(update_fields=_FINISH_FIELDS)
-
-
-def jobs_requeue_stalled(*, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Queue again the jobs that should have finished by now (their worker died mid-job).
-
-    Safe because a job's work commits together with its final status: an unfinished job
-    has left no trace, and ``job_run`` ignores a job that finished meanwhile.
-    """
+def jobs_requeue_stalled(*, older_than: timedelta = LEGACY_STALLED_AFTER) -> int:
+    """``jobs_retry_lost``, then queue again the jobs queued more than ``older_than`` ago
+    (their queue entry may have been lost); return how many jobs in all."""
+    count = jobs_retry_lost(legacy_after=older_than)
     cutoff = timezone.now() - older_than
-    stalled = list(
-        Job.objects.filter(
-            Q(status=JobStatus.QUEUED, queued_at__lt=cutoff)
-            | Q(status=JobStatus.RUNNING, started_at__lt=cutoff)
-        ).only("pk")
-    )
-    for job in stalled:
+    for job in Job.objects.filter(status=JobStatus.QUEUED, queued_at__lt=cutoff).only("pk"):
         _enqueue(job)
-    return len(stalled)
+        count += 1
+    return count
+
+
+def jobs_prune() -> dict[str, int]:
+    """Delete what is kept only for a while: import previews never confirmed
+    (``JOBS_PREVIEW_RETENTION``), finished queue entries (``JOBS_TASK_RESULT_RETENTION``)
+    and workers silent for as long. Jobs themselves and their results are kept."""
+    now = timezone.now()
+    previews, _ = Job.objects.filter(
+        status=JobStatus.PREVIEWED, created_at__lt=now - settings.JOBS_PREVIEW_RETENTION
+    ).delete()
+    old = now - settings.JOBS_TASK_RESULT_RETENTION
+    results, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=old
+    ).delete()
+    workers, _ = Worker.objects.filter(last_seen_at__lt=old).delete()
+    return {"import previews": previews, "task results": results, "workers": workers}

@@ -21,7 +21,7 @@ def test_health_reports_database_and_queue(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
-    assert body["queue"] == {"waiting": 0, "oldest_waiting_seconds": 0}
+    assert body["queue"] == {"waiting": 0, "oldest_waiting_seconds": 0, "stalled": 0, "workers": 0}
 
 
 @pytest.mark.django_db
@@ -46,6 +46,20 @@ def test_json_log_lines_carry_the_request_id():
     line = json.loads(JsonFormatter().format(record))
 
     assert (line["message"], line["request_id"], line["level"]) == ("count saved", "req-7", "INFO")
+
+
+def test_json_log_lines_keep_extra_fields():
+    logger = logging.getLogger("tests.extra")
+    record = logger.makeRecord(
+        logger.name, logging.WARNING, __file__, 1, "job failed", None, None,
+        extra={"job_id": "j-1", "attempt": 3, "worker": object()},
+    )  # fmt: skip
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert (line["message"], line["job_id"], line["attempt"]) == ("job failed", "j-1", 3)
+    assert line["worker"].startswith("<object object")
+    assert "args" not in line and "levelno" not in line
 
 
 def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -15,7 +15,8 @@ from django_tasks_db.models import DBTaskResult
 from apps.inventory.bulk_jobs import BulkRejected, inventory_bulk_submit
 from apps.inventory.models import Inventory, Movement
 from apps.jobs.models import Job, JobStatus
-from apps.jobs.services import job_run, jobs_requeue_stalled
+from apps.jobs.runner import job_run
+from apps.jobs.services import jobs_requeue_stalled
 from apps.reservations.services import ItemRequest, reservation_create
 from tests.factories import SKUFactory, WarehouseFactory, bulk_count_job, stocked
 
@@ -128,13 +129,15 @@ def test_running_a_finished_job_again_changes_nothing():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_stalled_job_is_queued_again_and_finishes():
+def test_stalled_job_is_queued_again_and_finishes(settings):
+    settings.JOBS_RETRY_BACKOFF = timedelta(0)
     inventory = stocked(10)
     job = bulk_count_job(inventory, 4)
-    # Its worker was killed after marking it running: the queue entry is gone with it.
+    # Run outside a worker (no heartbeat), it died after marking it running: the queue
+    # entry is gone with it.
     DBTaskResult.objects.all().delete()
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=30)
+        status=JobStatus.RUNNING, attempts=1, started_at=timezone.now() - timedelta(minutes=30)
     )
 
     assert jobs_requeue_stalled(older_than=timedelta(minutes=5)) == 1
@@ -142,7 +145,7 @@ def test_stalled_job_is_queued_again_and_finishes():
 
     job.refresh_from_db()
     inventory.refresh_from_db()
-    assert (job.status, job.attempts, inventory.total_quantity) == (JobStatus.SUCCEEDED, 1, 4)
+    assert (job.status, job.attempts, inventory.total_quantity) == (JobStatus.SUCCEEDED, 2, 4)
 
 
 @pytest.mark.postgres

@@ -21,6 +21,7 @@ from apps.api.serializers.fields import (
 from apps.inventory.bulk_jobs import MAX_RECORDS
 from apps.inventory.durations import format_lead_time
 from apps.inventory.planning import Operation, StockChange
+from apps.jobs.selectors import job_activity
 from apps.reservations.services import ItemRequest
 
 _LIMIT = settings.INVENTORY_MAX_QUANTITY
@@ -263,10 +264,18 @@ class JobSerializer(serializers.Serializer):
     processed = serializers.IntegerField()
     succeeded = serializers.IntegerField(source="succeeded_count")
     failed = serializers.IntegerField(source="failed_count")
+    attempts = serializers.IntegerField()
+    error = serializers.CharField(help_text="Why the last attempt failed, if it did.")
+    activity = serializers.SerializerMethodField(
+        help_text='What an unfinished job waits for, e.g. "Waiting for a worker".'
+    )
     results = serializers.JSONField()
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_activity(self, job) -> str:
+        return job_activity(job)
 
 
 # --- Reservations ------------------------------------------------------------------------

@@ -1,9 +1,6 @@
 """Set up and run everything for a local try-out: the README's first command ends here."""
 
-import atexit
 import secrets
-import signal
-import subprocess
 import sys
 
 from django.conf import settings
@@ -11,13 +8,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.supervisor import Supervisor
+
 DEMO_USERNAME = "admin"
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate, load demo data, print a login, start a worker and serve the app "
-        "(development only)."
+        "Migrate, load demo data, print a login, then run the web server, a job worker and "
+        "the periodic maintenance loop, restarting any that exits (development only)."
     )
 
     def add_arguments(self, parser):
@@ -37,19 +36,24 @@ class Command(BaseCommand):
             )
         )
         if not no_serve:
-            self._start_background_processes()
-            call_command("runserver", addrport, use_reloader=False)
+            self._supervise(addrport)
 
-    def _start_background_processes(self) -> None:
-        """A job worker and the periodic maintenance loop, stopped with the server."""
+    def _supervise(self, addrport: str) -> None:
+        """Run the web server, a job worker and the periodic maintenance loop; restart any
+        that exits (SQLite's lock timeouts, a crash, a kill) and say so; stop all on Ctrl+C."""
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        processes = [
-            subprocess.Popen([*manage, "db_worker", "--no-reload", "--verbosity", "0"]),
-            subprocess.Popen([*manage, "run_periodic", "--every", "30"]),
-        ]
-        self.stdout.write("Started a job worker and the periodic maintenance loop.")
-        atexit.register(lambda: [process.terminate() for process in processes])
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so atexit runs on kill too
+        Supervisor(
+            {
+                "web server": [*manage, "runserver", addrport, "--noreload"],
+                "job worker": [*manage, "db_worker", "--no-reload", "--verbosity", "0"],
+                "periodic maintenance": [*manage, "run_periodic", "--every", "30"],
+            },
+            report=self._report,
+        ).run()
+
+    def _report(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
 
     def _demo_login(self) -> str:
         """A superuser with a fresh random password each run (local development only)."""

@@ -1,4 +1,5 @@
-"""Queue again jobs whose worker died mid-job (run periodically beside the workers)."""
+"""Retry jobs whose worker was lost and queue again jobs whose queue entry was lost (a
+one-shot of what workers' heartbeats and ``run_periodic`` do continuously)."""
 
 from datetime import timedelta
 
@@ -8,7 +9,10 @@ from apps.jobs.services import jobs_requeue_stalled
 
 
 class Command(BaseCommand):
-    help = "Queue again jobs still queued or running after --minutes (their worker died)."
+    help = (
+        "Retry jobs whose worker was lost (silent for JOBS_STALLED_AFTER_SECONDS) and queue "
+        "again jobs queued more than --minutes ago."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--minutes", type=float, default=5)
