@@ -63,6 +63,7 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         """Seconds until the current window ends (``Retry-After``)."""
         return self.duration - self.now % self.duration
 
+
 AUTH_FAILURES_EXCEEDED = (
     "Too many failed authentication attempts from this address; retry in {wait} s."
 )
@@ -85,16 +86,25 @@ class AuthFailureLimit:
         self.key = f"api-auth-failures:{address}:{window}"
 
     def exceeded(self) -> bool:
-        return bool(self.limit) and cache.get(self.key, 0) >= self.limit
+        if not self.limit:
+            return False
+        try:
+            return cache.get(self.key, 0) >= self.limit
+        except Exception:  # the cache (Redis) is unreachable: serve rather than fail
+            logger.warning("Auth failure limit not checked: no cache", exc_info=True)
+            return False
 
     def record_failure(self) -> None:
         if not self.limit:
             return
-        cache.add(self.key, 0, self.duration + 1)
         try:
-            cache.incr(self.key)
-        except ValueError:  # expired between add and incr
-            cache.set(self.key, 1, self.duration + 1)
+            cache.add(self.key, 0, self.duration + 1)
+            try:
+                cache.incr(self.key)
+            except ValueError:  # expired between add and incr
+                cache.set(self.key, 1, self.duration + 1)
+        except Exception:  # the cache (Redis) is unreachable: the failure goes uncounted
+            logger.warning("Auth failure not counted: the cache is unavailable", exc_info=True)
 
     def refusal(self) -> exceptions.Throttled:
         return exceptions.Throttled(self.wait, AUTH_FAILURES_EXCEEDED.format(wait=self.wait))
