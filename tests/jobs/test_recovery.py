@@ -28,10 +28,13 @@ from tests.servers import database_url
 HEARTBEAT_SECONDS, STALLED_AFTER_SECONDS = 1, 3
 
 
-def corrupt_bulk_job() -> Job:
+def corrupt_bulk_job(actor: str = "") -> Job:
     """A bulk job whose handler raises: its stored record lacks ``on_hand``."""
     return job_create(
-        kind=bulk_jobs.KIND, payload={"records": [{"sku_id": "1", "warehouse_id": "w"}]}, total=1
+        kind=bulk_jobs.KIND,
+        payload={"records": [{"sku_id": "1", "warehouse_id": "w"}]},
+        total=1,
+        actor=actor,
     )
 
 
@@ -39,7 +42,8 @@ def corrupt_bulk_job() -> Job:
 def test_a_failing_job_stops_after_its_cap_with_its_reason(settings):
     settings.JOBS_MAX_ATTEMPTS = 3
     settings.JOBS_RETRY_BACKOFF = timedelta(0)  # retries due at once, so one worker run sees all
-    job = corrupt_bulk_job()
+    key = api_key_create(name="ERP", can_read=True)
+    job = corrupt_bulk_job(actor=f"key:{key.key.app_key}")  # a job is visible to its creator only
 
     run_worker()
 
@@ -47,7 +51,7 @@ def test_a_failing_job_stops_after_its_cap_with_its_reason(settings):
     assert (job.status, job.attempts) == (JobStatus.FAILED, 3)
     assert job.error == "Gave up after 3 attempts. Last: KeyError: 'on_hand'"
     assert DBTaskResult.objects.count() == 3  # one queue entry per attempt, none left
-    shown = key_client(api_key_create(name="ERP", can_read=True)).get(f"/api/v1/jobs/{job.pk}")
+    shown = key_client(key).get(f"/api/v1/jobs/{job.pk}")
     assert {k: shown.json()[k] for k in ("status", "attempts", "error", "activity")} == {
         "status": "failed",
         "attempts": 3,
